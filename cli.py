@@ -1,0 +1,110 @@
+"""The `dealgate` command: parse, build, call one function of sync/ or sandbox/, print.
+
+Exit codes (DESIGN.md section 6): 0 success; 1 findings where the user asked `--strict`;
+2 an error (bad config, CRM refused, unreachable), the reason on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from connector.errors import CRMError
+from sync.config import ConfigError, Settings, load_settings
+from sync.logs import configure as configure_logging
+from sync.logs import register_secrets
+
+app = typer.Typer(
+    name="dealgate",
+    help="Gate checks for the five sales phases, written back to your CRM as tasks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The YAML configuration file.", show_default=False)
+]
+
+
+def fail(reason: str, code: int = 2) -> NoReturn:
+    """Print the reason to stderr and exit; no traceback unless --debug."""
+    typer.echo(f"dealgate: error: {reason}", err=True)
+    raise typer.Exit(code)
+
+
+def load(config: Path) -> Settings:
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        typer.echo(f"dealgate: {len(exc.problems)} problem(s) in the configuration:", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(2) from None
+    register_secrets(settings.secrets())
+    return settings
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dealgate {package_version('dealgate')}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="debug, info, warning, error.")
+    ] = "info",
+) -> None:
+    _state["debug"] = debug
+    if log_level.lower() not in {"debug", "info", "warning", "error"}:
+        fail(f"--log-level must be one of debug, info, warning, error (got {log_level!r})")
+    configure_logging(log_level)
+
+
+@app.command("check-config")
+def check_config(
+    config: ConfigOption,
+    offline: Annotated[bool, typer.Option("--offline", help="Do not contact the CRM.")] = False,
+) -> None:
+    """Validate the configuration file and, unless --offline, the CRM connection."""
+    settings = load(config)
+    typer.echo(f"{config}: configuration is valid (crm: {settings.crm})")
+    if offline:
+        return
+    from sync.checks import check_connection
+
+    problems = check_connection(settings)
+    for problem in problems:
+        typer.echo(f"  {problem}", err=True)
+    if problems:
+        raise typer.Exit(2)
+    typer.echo("connection: ok")
+
+
+def main() -> None:
+    """Console entry point: maps every error to exit 2 with a one-line reason."""
+    try:
+        app()
+    except (CRMError, ConfigError) as exc:
+        if _state["debug"]:
+            raise
+        print(f"dealgate: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

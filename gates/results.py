@@ -1,0 +1,60 @@
+"""What evaluation says about a deal: per-gate results, deal-level findings, the evidence score.
+
+A failed gate is a result, not an exception. Three outcomes: `passed`, `failed`, and
+`not_evaluated` (the evidence is not mapped for this CRM: a configuration finding, never a task).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from gates.snapshot import Phase
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_EVALUATED = "not_evaluated"
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    gate_id: str
+    phase: Phase
+    outcome: Outcome
+    reasons: tuple[str, ...] = ()
+    skipped_phase: bool = False  # the gate belongs to a phase before the deal's: high priority
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome is Outcome.FAILED
+
+
+class FindingCode(StrEnum):
+    STAGE_AHEAD_OF_EVIDENCE = "stage_ahead_of_evidence"
+    APPROVAL_REJECTED = "approval_rejected"
+    CLOSE_DATE_PASSED = "close_date_passed"
+    OPPONENT_KEY_PERSON = "opponent_key_person"
+    SINGLE_THREADED = "single_threaded"
+    NO_OWNER = "no_owner"  # added by the planner when neither owner nor fallback can take tasks
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: FindingCode
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DealEvaluation:
+    deal_id: str
+    phase: Phase
+    results: tuple[GateResult, ...]
+    findings: tuple[Finding, ...]
+    evidence_score: float | None  # share of evaluated gates passed, 0..1; None if none evaluated
+    evidence_probability: float | None  # evidence-based win probability, 0..1
+
+    @property
+    def failing(self) -> tuple[GateResult, ...]:
+        return tuple(r for r in self.results if r.outcome is Outcome.FAILED)

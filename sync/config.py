@@ -1,0 +1,302 @@
+"""The configuration file: one YAML document validated by pydantic (DESIGN.md section 6).
+
+`${VAR}` takes a value from the environment, `${VAR:-default}` falls back to `default`; an unset
+`${VAR}` without a default is an error. Unknown keys are errors. Every problem is reported at once,
+one line each, as `file:line: key.path: what was expected`, and nothing is applied half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+_VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HubSpotSettings(_Model):
+    access_token: SecretStr | None = Field(None, description="Private app or OAuth access token.")
+    base_url: str = Field("https://api.hubapi.com", description="API host; a sandbox goes here.")
+    refresh_token: SecretStr | None = Field(None, description="OAuth refresh token (optional).")
+    client_id: str | None = Field(None, description="OAuth client id, with refresh_token.")
+    client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
+    requests_per_10s: int = Field(100, ge=1, description="Client-side limit (190 on Pro/Ent).")
+    searches_per_second: float = Field(4.0, gt=0, description="Client-side search rate limit.")
+    lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
+    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+
+
+class SalesforceAuth(_Model):
+    method: Literal["session", "password", "jwt", "client_credentials"] = Field(
+        "session", description="How to obtain a session."
+    )
+    session_id: SecretStr | None = Field(None, description="method session: the session id.")
+    username: str | None = Field(None, description="method password / jwt: the user name.")
+    password: SecretStr | None = Field(None, description="method password.")
+    security_token: SecretStr | None = Field(None, description="method password.")
+    domain: str = Field("login", description="login, test, or a My Domain prefix.")
+    consumer_key: str | None = Field(None, description="method jwt: connected app key.")
+    private_key_file: str | None = Field(None, description="method jwt: PEM key file path.")
+    client_id: str | None = Field(None, description="method client_credentials.")
+    client_secret: SecretStr | None = Field(None, description="method client_credentials.")
+
+    @model_validator(mode="after")
+    def _required_for_method(self) -> SalesforceAuth:
+        needed = {
+            "session": ("session_id",),
+            "password": ("username", "password"),
+            "jwt": ("username", "consumer_key", "private_key_file"),
+            "client_credentials": ("client_id", "client_secret"),
+        }[self.method]
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"auth method {self.method!r} needs {', '.join(missing)}")
+        return self
+
+
+class SalesforceSettings(_Model):
+    instance_url: str | None = Field(None, description="https://yourorg.my.salesforce.com")
+    auth: SalesforceAuth = Field(default_factory=lambda: SalesforceAuth(session_id=SecretStr("")))
+    ca_bundle: str | None = Field(None, description="Extra CA file (TLS proxies, the sandbox).")
+    api_version: str = Field("59.0", description="REST API version.")
+    quota_reserve: float = Field(
+        0.10, ge=0, lt=1, description="Share of the daily API quota left for other integrations."
+    )
+    lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
+    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+
+
+class GateOverride(_Model):
+    enabled: bool | None = Field(None, description="Turn a gate on or off.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Gate parameters.")
+
+
+class GatesSettings(_Model):
+    builtin: bool = Field(True, description="Include the built-in catalog.")
+    files: list[str] = Field(default_factory=list, description="Gate files of your own.")
+    overrides: dict[str, GateOverride] = Field(
+        default_factory=dict, description="Per gate id: enabled and params."
+    )
+    pipelines: dict[str, dict[str, GateOverride]] = Field(
+        default_factory=dict, description="Per pipeline, per gate id: overrides."
+    )
+
+
+class TasksSettings(_Model):
+    mode: Literal["write", "dry_run"] = Field("write", description="dry_run writes nothing.")
+    due_in_days: int = Field(3, ge=0, description="Due date of new tasks, days from now.")
+    close_when_passed: bool = Field(True, description="Complete a task once its gate passes.")
+    snooze_days: int = Field(14, ge=0, description="Wait after a rep closed a failing task.")
+    fallback_owner: str | None = Field(None, description="Owner for deals of inactive owners.")
+    max_new_per_owner: int = Field(10, ge=0, description="New tasks per owner per run.")
+    language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
+
+
+class MetricsSettings(_Model):
+    port: int | None = Field(None, ge=1, le=65535, description="Prometheus metrics and /healthz.")
+
+
+class Settings(_Model):
+    crm: Literal["hubspot", "salesforce"] = Field(..., description="Which CRM to connect to.")
+    hubspot: HubSpotSettings = Field(default_factory=HubSpotSettings)
+    salesforce: SalesforceSettings = Field(default_factory=SalesforceSettings)
+    mapping: str = Field("builtin", description="builtin, or a path to a mapping file.")
+    gates: Annotated[GatesSettings, Field(default_factory=GatesSettings)]
+    tasks: TasksSettings = Field(default_factory=TasksSettings)
+    state: str = Field("sqlite:///dealgate.db", description="State store URL.")
+    poll_interval_seconds: int = Field(60, ge=1, description="Seconds between cycles.")
+    full_rescan_hours: float = Field(24, gt=0, description="Re-evaluate every deal this often.")
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gates_shorthand(cls, data: Any) -> Any:
+        # `gates: builtin`, `gates: path.yaml` and `gates: [a.yaml, b.yaml]` are shorthands.
+        if isinstance(data, dict):
+            gates = data.get("gates")
+            if gates == "builtin":
+                data = {**data, "gates": {}}
+            elif isinstance(gates, str):
+                data = {**data, "gates": {"files": [gates]}}
+            elif isinstance(gates, list):
+                data = {**data, "gates": {"files": gates}}
+        return data
+
+    @model_validator(mode="after")
+    def _crm_section_complete(self) -> Settings:
+        if self.crm == "hubspot" and self.hubspot.access_token is None:
+            raise ValueError("hubspot.access_token is required when crm is hubspot")
+        if self.crm == "salesforce" and not self.salesforce.instance_url:
+            raise ValueError("salesforce.instance_url is required when crm is salesforce")
+        return self
+
+    def resolve(self, path: str) -> Path:
+        """A path from the file, relative to the config file's folder."""
+        candidate = Path(path).expanduser()
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+    @property
+    def state_path(self) -> Path:
+        if not self.state.startswith("sqlite:///"):
+            raise ConfigError([f"state: unsupported store {self.state!r} (sqlite:///PATH)"])
+        return self.resolve(self.state[len("sqlite:///") :])
+
+    @property
+    def dry_run(self) -> bool:
+        return self.tasks.mode == "dry_run"
+
+    def secrets(self) -> list[str]:
+        """Every secret value in the settings, for log redaction."""
+        found: list[str] = []
+
+        def walk(model: BaseModel) -> None:
+            for name in type(model).model_fields:
+                value = getattr(model, name)
+                if isinstance(value, SecretStr) and value.get_secret_value():
+                    found.append(value.get_secret_value())
+                elif isinstance(value, BaseModel):
+                    walk(value)
+
+        walk(self)
+        return found
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+def _line_index(node: yaml.Node, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """key path -> 1-based line of the key (or list item) in the YAML source."""
+    lines: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = (*path, str(key_node.value))
+            lines[key_path] = key_node.start_mark.line + 1
+            lines.update(_line_index(value_node, key_path))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, str(i))] = item.start_mark.line + 1
+            lines.update(_line_index(item, (*path, str(i))))
+    return lines
+
+
+def expand_env(
+    value: Any,
+    env: Mapping[str, str],
+    path: tuple[str, ...],
+    problems: list[tuple[tuple[str, ...], str]],
+) -> Any:
+    """Expand `${VAR}` and `${VAR:-default}` in every string scalar, collecting unset variables."""
+    if isinstance(value, dict):
+        return {k: expand_env(v, env, (*path, str(k)), problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand_env(v, env, (*path, str(i)), problems) for i, v in enumerate(value)]
+    if not isinstance(value, str) or "${" not in value:
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group("name"), match.group("default")
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        problems.append(
+            (path, f"environment variable {name} is not set (use ${{{name}:-default}})")
+        )
+        return ""
+
+    return _VAR.sub(substitute, value)
+
+
+def _where(source: str, lines: dict[tuple[str, ...], int], path: tuple[str, ...]) -> str:
+    probe = path
+    while probe and probe not in lines:
+        probe = probe[:-1]
+    line = lines.get(probe)
+    return f"{source}:{line}" if line else source
+
+
+def parse_settings(
+    text: str,
+    source: str = "<config>",
+    env: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+) -> Settings:
+    """Parse and validate a configuration document; raise ConfigError with every problem."""
+    env = os.environ if env is None else env
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise ConfigError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            [f"{source}: the file must be a mapping of keys, got {type(raw).__name__}"]
+        )
+    lines = _line_index(node) if node is not None else {}
+
+    env_problems: list[tuple[tuple[str, ...], str]] = []
+    data = expand_env(raw, env, (), env_problems)
+    problems = [f"{_where(source, lines, p)}: {'.'.join(p)}: {msg}" for p, msg in env_problems]
+    failed_paths = {p for p, _ in env_problems}
+    try:
+        settings = Settings.model_validate({**data, "base_dir": base_dir or Path(".")})
+    except ValidationError as exc:
+        for error in exc.errors():
+            path = tuple(str(p) for p in error["loc"] if not str(p).startswith("function-"))
+            path = tuple(p for p in path if p not in {"GatesSettings"})
+            if path in failed_paths:
+                continue  # already reported as an unset variable
+            message = _describe(error)
+            dotted = ".".join(path) or "(top level)"
+            problems.append(f"{_where(source, lines, path)}: {dotted}: {message}")
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    got = error.get("input")
+    if kind not in {"value_error"} and not isinstance(got, dict | list) and got is not None:
+        return f"{message} (got {got!r})"
+    return message
+
+
+def load_settings(path: str | Path, env: Mapping[str, str] | None = None) -> Settings:
+    """Read, expand and validate the configuration file at `path`."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{file}: cannot read the configuration file: {exc.strerror}"]) from None
+    return parse_settings(text, str(file), env, base_dir=file.resolve().parent)

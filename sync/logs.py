@@ -1,0 +1,104 @@
+"""Logging: structlog, JSON lines off a TTY (the daemon), a readable console on one.
+
+Secrets never reach the output: `redact` runs last before rendering and masks
+- values under secret-looking keys (token, secret, password, session_id, authorization, ...),
+- every secret value registered from the settings, wherever it appears inside a string,
+- bearer tokens and `Authorization:` headers inside free text (exception messages, URLs).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+from collections.abc import Iterable, MutableMapping
+from typing import Any, TextIO
+
+import structlog
+
+MASK = "***"
+_SECRET_KEY = re.compile(
+    r"(token|secret|password|passwd|session_?id|authorization|api_?key|private_key|sid)$",
+    re.IGNORECASE,
+)
+_INLINE = [
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]+"),
+    re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",\s}]+(?:\s+[^'\",\s}]+)?"),
+    re.compile(r"(?i)((?:access_token|session_id|sid|password|client_secret)=)[^&\s'\"]+"),
+]
+
+_lock = threading.Lock()
+_registered: set[str] = set()
+
+
+def register_secrets(values: Iterable[str]) -> None:
+    """Remember secret values so that they are masked wherever they appear."""
+    with _lock:
+        _registered.update(v for v in values if v and len(v) >= 4)
+
+
+def _scrub(text: str) -> str:
+    for secret in sorted(_registered, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MASK)
+    for pattern in _INLINE:
+        text = pattern.sub(lambda m: m.group(1) + MASK, text)
+    return text
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _scrub(value)
+    if isinstance(value, dict):
+        return {k: MASK if _is_secret_key(k) else _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    if isinstance(value, BaseException):
+        return _scrub(repr(value))
+    return value
+
+
+def _is_secret_key(key: object) -> bool:
+    return isinstance(key, str) and bool(_SECRET_KEY.search(key))
+
+
+def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: mask secrets in keys, values and free text."""
+    for key in list(event_dict):
+        event_dict[key] = MASK if _is_secret_key(key) else _clean(event_dict[key])
+    return event_dict
+
+
+def configure(
+    level: str = "info", json_output: bool | None = None, stream: TextIO | None = None
+) -> None:
+    """Configure structlog once for the process. JSON unless the stream is a TTY."""
+    stream = stream or sys.stderr
+    if json_output is None:
+        json_output = not stream.isatty()
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json_output
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
+    )
+    processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    if json_output:
+        processors.append(structlog.processors.format_exc_info)
+    processors += [redact, renderer]
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[level.upper()]
+        ),
+        logger_factory=structlog.PrintLoggerFactory(stream),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(name: str) -> Any:
+    return structlog.get_logger(name)
