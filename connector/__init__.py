@@ -1,1 +1,1 @@
-"""dealgate's CRM connectors: one Protocol (`connector.base`), one error tree (`connector.errors`)."""
+"""CRM connectors: one Protocol (`connector.base`), one error tree (`connector.errors`)."""

@@ -74,7 +74,7 @@ class _Frozen(BaseModel):
 
 
 class KeyContact(_Frozen):
-    """A contact on the deal. `role` is None when the CRM role maps to nothing (not a key person)."""
+    """A contact on the deal; `role` is None when the CRM role maps to nothing."""
 
     id: str
     name: str = ""
@@ -84,7 +84,7 @@ class KeyContact(_Frozen):
 
 
 class DealTask(_Frozen):
-    """A dealgate task found on the deal in the CRM (recognized by its `dealgate:<gate_id>` marker)."""
+    """A dealgate task on the deal, recognized by its `dealgate:<gate_id>` marker."""
 
     id: str
     gate_id: str

@@ -10,6 +10,7 @@ route runs: a status with body and headers, a delay, or a dropped connection.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -191,10 +192,8 @@ def _make_handler(app: App) -> type[BaseHTTPRequestHandler]:
                 if fault.drop:
                     app.record(request.method, request.path, 0, "fault.drop", body)
                     self.close_connection = True
-                    try:
+                    with contextlib.suppress(OSError):
                         self.connection.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
                     return
                 if fault.status:
                     response = Response(fault.status, fault.body, dict(fault.headers))
