@@ -78,19 +78,40 @@ def check_config(
     config: ConfigOption,
     offline: Annotated[bool, typer.Option("--offline", help="Do not contact the CRM.")] = False,
 ) -> None:
-    """Validate the configuration file and, unless --offline, the CRM connection."""
-    settings = load(config)
-    typer.echo(f"{config}: configuration is valid (crm: {settings.crm})")
-    if offline:
-        return
-    from sync.checks import check_connection
+    """Validate the configuration, mapping and gate files and, unless --offline, the connection."""
+    from sync.checks import check_connection, check_offline
 
-    problems = check_connection(settings)
-    for problem in problems:
-        typer.echo(f"  {problem}", err=True)
-    if problems:
+    settings = load(config)
+    report = check_offline(settings) if offline else check_connection(settings)
+    for note in report.notes:
+        typer.echo(f"  note: {note}")
+    if report.problems:
+        typer.echo(f"dealgate: {len(report.problems)} problem(s):", err=True)
+        for problem in report.problems:
+            typer.echo(f"  {problem}", err=True)
         raise typer.Exit(2)
-    typer.echo("connection: ok")
+    where = "offline" if offline else f"connected to {settings.crm}"
+    typer.echo(f"{config}: configuration is valid ({where})")
+
+
+@app.command("init")
+def init(
+    crm: Annotated[str, typer.Option("--crm", help="hubspot or salesforce.")] = "hubspot",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write.")] = Path(
+        "dealgate.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter configuration with every key and its default."""
+    from sync.starter import write_starter
+
+    if crm not in {"hubspot", "salesforce"}:
+        fail(f"--crm must be hubspot or salesforce (got {crm!r})")
+    try:
+        write_starter(crm, output, force)
+    except (FileExistsError, OSError) as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {output}; next: dealgate check-config --config {output}")
 
 
 def main() -> None:

@@ -72,8 +72,11 @@ class SalesforceAuth(_Model):
 
 
 class SalesforceSettings(_Model):
-    instance_url: str | None = Field(None, description="https://yourorg.my.salesforce.com")
-    auth: SalesforceAuth = Field(default_factory=lambda: SalesforceAuth(session_id=SecretStr("")))
+    instance_url: str | None = Field(None, description="Your org's URL (My Domain).")
+    auth: SalesforceAuth = Field(
+        default_factory=lambda: SalesforceAuth(session_id=SecretStr("")),
+        description="How dealgate signs in (session, password, jwt, client_credentials).",
+    )
     ca_bundle: str | None = Field(None, description="Extra CA file (TLS proxies, the sandbox).")
     api_version: str = Field("59.0", description="REST API version.")
     quota_reserve: float = Field(
@@ -115,15 +118,29 @@ class MetricsSettings(_Model):
 
 class Settings(_Model):
     crm: Literal["hubspot", "salesforce"] = Field(..., description="Which CRM to connect to.")
-    hubspot: HubSpotSettings = Field(default_factory=HubSpotSettings)
-    salesforce: SalesforceSettings = Field(default_factory=SalesforceSettings)
+    hubspot: HubSpotSettings = Field(
+        default_factory=HubSpotSettings, description="HubSpot connection (crm: hubspot)."
+    )
+    salesforce: SalesforceSettings = Field(
+        default_factory=SalesforceSettings, description="Salesforce connection (crm: salesforce)."
+    )
     mapping: str = Field("builtin", description="builtin, or a path to a mapping file.")
-    gates: Annotated[GatesSettings, Field(default_factory=GatesSettings)]
-    tasks: TasksSettings = Field(default_factory=TasksSettings)
+    gates: Annotated[
+        GatesSettings,
+        Field(
+            default_factory=GatesSettings,
+            description="builtin, a path, a list of paths, or this mapping.",
+        ),
+    ]
+    tasks: TasksSettings = Field(
+        default_factory=TasksSettings, description="The tasks dealgate writes for deal owners."
+    )
     state: str = Field("sqlite:///dealgate.db", description="State store URL.")
     poll_interval_seconds: int = Field(60, ge=1, description="Seconds between cycles.")
     full_rescan_hours: float = Field(24, gt=0, description="Re-evaluate every deal this often.")
-    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    metrics: MetricsSettings = Field(
+        default_factory=MetricsSettings, description="Prometheus metrics endpoint."
+    )
     base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file.")
 
     @model_validator(mode="before")

@@ -1,0 +1,60 @@
+"""`dealgate check-config`: everything that can be known before the first cycle.
+
+Offline: the configuration file, the mapping and the gate files (each problem with its file and
+line). Online: the connection, the permissions dealgate needs, and the mapped fields the CRM lacks
+(those are notes, not errors: their gates are `not_evaluated` and a run never fails on them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from connector.errors import CRMError
+from gates import Catalog, GateConfigError, load_catalog
+from mappings import CrmMapping, MappingError, load_mapping
+from sync.config import Settings
+from sync.factory import build_connector
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)  # exit 2
+    notes: list[str] = field(default_factory=list)  # shown, exit 0
+
+
+def load_method(settings: Settings) -> tuple[CrmMapping, Catalog]:
+    """The mapping and gate catalog of these settings; raises MappingError / GateConfigError."""
+    mapping = load_mapping(settings.crm, settings.mapping, settings.base_dir)
+    catalog = load_catalog(
+        [settings.resolve(f) for f in settings.gates.files],
+        builtin=settings.gates.builtin,
+        overrides=settings.gates.overrides,
+        pipeline_overrides=settings.gates.pipelines,
+    )
+    return mapping, catalog
+
+
+def check_offline(settings: Settings) -> CheckReport:
+    report = CheckReport()
+    try:
+        load_method(settings)
+    except (MappingError, GateConfigError) as exc:
+        report.problems.extend(exc.problems)
+    return report
+
+
+def check_connection(settings: Settings) -> CheckReport:
+    """Offline checks, then the CRM: credentials, permissions, missing mapped fields."""
+    report = check_offline(settings)
+    if report.problems:
+        return report
+    mapping, _ = load_method(settings)
+    try:
+        connector = build_connector(settings)
+        report.problems.extend(connector.check())
+        if not report.problems:
+            for line in mapping.missing_fields(connector.existing_fields()):
+                report.notes.append(f"missing field (its gates are not evaluated): {line}")
+    except CRMError as exc:
+        report.problems.append(f"{settings.crm}: {exc}")
+    return report

@@ -1,0 +1,141 @@
+"""Every configuration key, read off the pydantic models: for `dealgate init` and the docs.
+
+The models in `sync/config.py` are the single source: a key added there appears in the starter
+file and in docs/configuration.md without anyone remembering to write it twice.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, SecretStr
+from pydantic_core import PydanticUndefined
+
+from sync.config import Settings
+
+
+@dataclass(frozen=True)
+class Key:
+    path: str  # dotted, e.g. "tasks.due_in_days"
+    type: str
+    default: Any
+    description: str
+    section: bool  # a nested model (its keys follow)
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return " | ".join(json.dumps(a) for a in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in typing.get_args(annotation))
+    if origin in (list, dict):
+        args = ", ".join(_type_name(a) for a in typing.get_args(annotation))
+        return f"{origin.__name__}[{args}]"
+    if annotation is type(None):
+        return "null"
+    if annotation is SecretStr:
+        return "secret"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "mapping"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def iter_keys(model: type[BaseModel] = Settings, prefix: str = "") -> Iterator[Key]:
+    """Every key of the configuration, depth first, in declaration order."""
+    for name, info in model.model_fields.items():
+        if info.exclude:
+            continue
+        annotation = info.annotation
+        nested = _model_of(annotation)
+        if info.default is not PydanticUndefined:
+            default: Any = info.default
+        elif info.default_factory is not None:
+            default = None if nested else info.default_factory()  # type: ignore[call-arg]
+        else:
+            default = PydanticUndefined
+        if isinstance(default, SecretStr):
+            default = None
+        path = f"{prefix}{name}"
+        yield Key(path, _type_name(annotation), default, info.description or "", nested is not None)
+        if nested is not None:
+            yield from iter_keys(nested, f"{path}.")
+
+
+_STARTER_VALUES: dict[str, dict[str, str]] = {
+    "hubspot": {
+        "crm": "hubspot",
+        "hubspot.access_token": "${HUBSPOT_ACCESS_TOKEN}",
+        "hubspot.refresh_token": "null",
+        "hubspot.client_secret": "null",
+    },
+    "salesforce": {
+        "crm": "salesforce",
+        "salesforce.instance_url": "https://yourorg.my.salesforce.com",
+        "salesforce.auth.session_id": "${SF_SESSION_ID}",
+        "salesforce.auth.password": "null",
+        "salesforce.auth.security_token": "null",
+        "salesforce.auth.client_secret": "null",
+    },
+}
+
+
+def _yaml_value(value: Any) -> str:
+    if value is None or value is PydanticUndefined:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | dict) and not value:
+        return "[]" if isinstance(value, list) else "{}"
+    if isinstance(value, str) and yaml.safe_load(value) == value and ": " not in value:
+        return value  # a plain scalar reads back as the same string
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def starter_config(crm: str) -> str:
+    """A commented starter configuration for `crm` with every key and its default."""
+    values = _STARTER_VALUES[crm]
+    other = "salesforce" if crm == "hubspot" else "hubspot"
+    out = [
+        "# dealgate configuration, written by `dealgate init`.",
+        "# Every key is shown with its default and a one-line explanation.",
+        "# ${VAR} takes a value from the environment; ${VAR:-default} falls back to `default`.",
+        "# Check it with: dealgate check-config --config THIS_FILE",
+        "",
+    ]
+    for key in iter_keys():
+        if key.path == other or key.path.startswith(f"{other}."):
+            continue
+        depth = key.path.count(".")
+        indent = "  " * depth
+        leaf = key.path.rsplit(".", 1)[-1]
+        if key.description:
+            out.append(f"{indent}# {key.description}")
+        if key.section:
+            out.append(f"{indent}{leaf}:")
+            continue
+        value = values.get(key.path, _yaml_value(key.default))
+        out.append(f"{indent}{leaf}: {value}")
+    return "\n".join(out) + "\n"
+
+
+def write_starter(crm: str, output: Path, force: bool) -> None:
+    """Write the starter file; refuse to overwrite an existing one unless `force`."""
+    if output.exists() and not force:
+        raise FileExistsError(f"{output} exists; use --force to overwrite it")
+    output.write_text(starter_config(crm), encoding="utf-8")

@@ -1,0 +1,54 @@
+"""The CLI's contract: exit codes and messages (DESIGN.md section 6)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("dealgate ")
+
+
+def test_check_config_valid_offline(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_text("crm: hubspot\nhubspot: {access_token: abc}\n")
+    result = runner.invoke(app, ["check-config", "--config", str(path), "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "configuration is valid" in result.output
+
+
+def test_check_config_lists_all_three_problems_and_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "crm: hubspot\n"
+        "hubspot:\n  access_token: ${DEALGATE_TEST_UNSET_TOKEN}\n"
+        "tasks:\n  due_in_days: soon\n  colour: red\n"
+    )
+    # A real process: stderr separate from stdout, no traceback.
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "check-config", "--config", str(path), "--offline"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 2
+    assert "hubspot.access_token: environment variable DEALGATE_TEST_UNSET_TOKEN" in proc.stderr
+    assert "tasks.due_in_days:" in proc.stderr
+    assert "tasks.colour: unknown key" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_missing_config_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check-config", "--config", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2
