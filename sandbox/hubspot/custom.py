@@ -1,0 +1,73 @@
+"""The customizations a dealgate customer's portal carries: deal properties and key-person labels.
+
+These are the defaults of dealgate's HubSpot mapping (`dealgate_<attribute>` deal properties and
+deal-to-contact labels for role and stance). They are modelled here as plain portal data, the way
+`dealgate schema install` would leave a portal, so the sandbox does not depend on the mapping code.
+"""
+
+from __future__ import annotations
+
+from sandbox.hubspot.schema import PropertyDef
+from sandbox.hubspot.store import HubSpotStore
+
+GROUP = "dealgate"
+
+ROLE_LABELS = ("Decision maker", "Approver", "Influencer")
+STANCE_LABELS = ("Supporter", "Cooperator", "Neutral", "Non-cooperative", "Opponent")
+
+_PICKLISTS: dict[str, tuple[str, ...]] = {
+    "budget_status": ("unknown", "estimated", "confirmed"),
+    "approval_status": ("not_started", "drafted", "in_review", "approved", "rejected"),
+    "proposal_status": ("none", "drafted", "presented"),
+}
+_TEXTS = (
+    "decision_process", "scope", "reason", "competitors", "why_needed", "why_now", "why_us",
+    "delivery_owner",
+)  # fmt: skip
+_DATES = ("project_start", "project_end", "order_date")
+_CHECKBOXES = (
+    "technical_fit", "delivery_capacity", "schedule_prepared", "decision_maker_briefed",
+    "informal_award", "terms_agreed", "invoice_sent", "delivery_done",
+)  # fmt: skip
+
+
+def _label(attribute: str) -> str:
+    return attribute.replace("_", " ").capitalize()
+
+
+def dealgate_properties() -> list[PropertyDef]:
+    """The `dealgate_*` deal property definitions (picklists, text, dates, checkboxes)."""
+    defs: list[PropertyDef] = []
+    for attribute, values in _PICKLISTS.items():
+        options = tuple((v, v.replace("_", " ").capitalize()) for v in values)
+        defs.append(
+            PropertyDef(f"dealgate_{attribute}", _label(attribute), "enumeration", "select",
+                        GROUP, options, hubspot_defined=False)
+        )  # fmt: skip
+    for attribute in _TEXTS:
+        defs.append(
+            PropertyDef(f"dealgate_{attribute}", _label(attribute), "string", "textarea", GROUP,
+                        hubspot_defined=False)
+        )  # fmt: skip
+    for attribute in _DATES:
+        defs.append(
+            PropertyDef(f"dealgate_{attribute}", _label(attribute), "date", "date", GROUP,
+                        hubspot_defined=False)
+        )  # fmt: skip
+    for attribute in _CHECKBOXES:
+        defs.append(
+            PropertyDef(f"dealgate_{attribute}", _label(attribute), "bool", "booleancheckbox",
+                        GROUP, (("true", "Yes"), ("false", "No")), hubspot_defined=False)
+        )  # fmt: skip
+    return defs
+
+
+def install_dealgate_schema(store: HubSpotStore) -> None:
+    """Add the dealgate deal properties and the deal-to-contact role and stance labels."""
+    with store.lock:
+        for definition in dealgate_properties():
+            if definition.name not in store.properties["deals"]:
+                store.add_property("deals", definition)
+        for label in ROLE_LABELS + STANCE_LABELS:
+            if store.associations.find_label("deals", "contacts", label) is None:
+                store.create_label("deals", "contacts", label)

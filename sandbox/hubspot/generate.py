@@ -1,0 +1,111 @@
+"""Synthetic portals of any size, for load tests and benchmarks.
+
+`generate(store, n_deals, ...)` adds deals in the default pipeline with contacts and open tasks,
+deterministically from a seed. Repeated values (stages, owners, dates, amounts) share one string
+object each, and records go in without per-value validation, so 100,000 deals with their contacts
+and tasks load in seconds.
+"""
+
+from __future__ import annotations
+
+import random
+
+from sandbox.hubspot.store import HubSpotStore
+from sandbox.hubspot.wire import date_text, iso_ms
+
+DAY_MS = 86_400_000
+OPEN_STAGES = (
+    "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
+    "contractsent",
+)  # fmt: skip
+STAGES = (*OPEN_STAGES, "closedwon", "closedlost")
+BUDGET = ("unknown", "estimated", "confirmed")
+APPROVAL = ("not_started", "drafted", "in_review", "approved", "rejected")
+
+
+def generate(
+    store: HubSpotStore,
+    n_deals: int,
+    contacts_per_deal: int = 3,
+    tasks_per_deal: int = 1,
+    seed: int = 0,
+) -> list[str]:
+    """Add `n_deals` deals with their contacts and tasks; returns the new deal ids."""
+    rng = random.Random(seed)
+    with store.lock:
+        owners = list(store.active_owner_ids())
+        if not owners:
+            owners = [store.add_owner(f"Rep{n}", "Generated") for n in range(10)]
+        now = store.now_ms()
+        today = now - now % DAY_MS
+        dates = [iso_ms(today + (d - 180) * DAY_MS) for d in range(540)]
+        days = [date_text(today + (d - 30) * DAY_MS) for d in range(400)]
+        amounts = [str(500_000 + 25_000 * k) for k in range(400)]
+        deal_props = store.properties["deals"]
+        with_evidence = "dealgate_budget_status" in deal_props
+
+        deals = []
+        for n in range(n_deals):
+            props = {
+                "dealname": f"Generated deal {seed}-{n}",
+                "pipeline": "default",
+                "dealstage": rng.choice(STAGES),
+                "amount": rng.choice(amounts),
+                "closedate": rng.choice(dates),
+                "hubspot_owner_id": rng.choice(owners),
+            }
+            if with_evidence:
+                props["dealgate_budget_status"] = rng.choice(BUDGET)
+                props["dealgate_approval_status"] = rng.choice(APPROVAL)
+                props["dealgate_order_date"] = rng.choice(days)
+            created = now - rng.randrange(365) * DAY_MS - rng.randrange(DAY_MS)
+            deals.append((props, created, min(now, created + rng.randrange(60) * DAY_MS)))
+        deal_ids = store.bulk_insert("deals", deals)
+
+        contacts = []
+        for n in range(n_deals * contacts_per_deal):
+            props = {
+                "firstname": f"First{n}",
+                "lastname": f"Last{seed}",
+                "email": f"person{seed}-{n}@generated.example",
+                "notes_last_contacted": rng.choice(dates[:181]),
+            }
+            contacts.append((props, now - 400 * DAY_MS, now - rng.randrange(100) * DAY_MS))
+        contact_ids = store.bulk_insert("contacts", contacts)
+
+        tasks = []
+        due = [iso_ms(now + d * DAY_MS) for d in range(1, 15)]
+        for n in range(n_deals * tasks_per_deal):
+            props = {
+                "hs_task_subject": f"Follow up {n}",
+                "hs_task_body": "<p>Generated follow-up</p>",
+                "hs_task_status": "NOT_STARTED",
+                "hs_task_priority": "MEDIUM",
+                "hs_task_type": "TODO",
+                "hs_timestamp": rng.choice(due),
+                "hubspot_owner_id": rng.choice(owners),
+            }
+            tasks.append((props, now, now))
+        task_ids = store.bulk_insert("tasks", tasks)
+
+        decision = store.associations.find_label("deals", "contacts", "Decision maker")
+        first_label = () if decision is None else (decision.type_id,)
+        store.associations.bulk_add(
+            "deals",
+            "contacts",
+            (
+                (deal_id, contact_ids[n * contacts_per_deal + k], first_label if k == 0 else ())
+                for n, deal_id in enumerate(deal_ids)
+                for k in range(contacts_per_deal)
+            ),
+        )
+        store.associations.bulk_add(
+            "tasks",
+            "deals",
+            (
+                (task_ids[n * tasks_per_deal + k], deal_id, ())
+                for n, deal_id in enumerate(deal_ids)
+                for k in range(tasks_per_deal)
+            ),
+        )
+    return [str(i) for i in deal_ids]

@@ -1,0 +1,349 @@
+"""The org's metadata: sObject types, their fields and relationships, and the standard stages.
+
+Each store holds its own copy (`default_schema()`), so a test can remove a custom field from the
+org and see queries and describe calls change, as they would after an admin deletes it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+
+@dataclass
+class Field:
+    """One field as describe reports it, plus what the store needs to enforce it."""
+
+    name: str
+    type: str
+    label: str
+    length: int = 0
+    picklist: tuple[str, ...] = ()
+    restricted: bool = False  # restricted picklist: other values are refused
+    createable: bool = True
+    updateable: bool = True
+    required: bool = False  # required on create (after defaults)
+    custom: bool = False
+    reference_to: tuple[str, ...] = ()
+    relationship: str | None = None  # parent relationship name for paths, e.g. "Owner"
+    default: Any = None  # org default on create
+
+    @property
+    def system(self) -> bool:
+        """Set by the platform only: neither createable nor updateable."""
+        return not self.createable and not self.updateable
+
+
+@dataclass(frozen=True)
+class ChildRelationship:
+    """A parent-to-child relationship usable as a subquery, e.g. Opportunity.Tasks."""
+
+    name: str
+    child: str
+    field: str
+
+
+@dataclass
+class SObjectType:
+    """An sObject type: its key prefix, fields (in slot order) and relationships."""
+
+    name: str
+    label: str
+    key_prefix: str
+    fields: dict[str, Field]
+    children: dict[str, ChildRelationship] = dc_field(default_factory=dict)
+    createable: bool = True
+    deletable: bool = True
+    slots: dict[str, int] = dc_field(default_factory=dict)  # storage slot per field, never reused
+
+    def __post_init__(self) -> None:
+        if not self.slots:
+            self.slots = {name: index for index, name in enumerate(self.fields)}
+
+    def field(self, name: str) -> Field | None:
+        """The field called `name`, case-insensitively (SOQL and JSON keys are)."""
+        found = self.fields.get(name)
+        if found is not None:
+            return found
+        lowered = name.lower()
+        for candidate in self.fields.values():
+            if candidate.name.lower() == lowered:
+                return candidate
+        return None
+
+    def parent(self, relationship: str) -> Field | None:
+        """The reference field behind a parent relationship name, case-insensitively."""
+        lowered = relationship.lower()
+        for candidate in self.fields.values():
+            if candidate.relationship and candidate.relationship.lower() == lowered:
+                return candidate
+        return None
+
+    def child(self, relationship: str) -> ChildRelationship | None:
+        """The child relationship called `relationship`, case-insensitively."""
+        lowered = relationship.lower()
+        for rel in self.children.values():
+            if rel.name.lower() == lowered:
+                return rel
+        return None
+
+
+STAGES: tuple[tuple[str, bool, bool, float], ...] = (
+    # (name, is_closed, is_won, default probability), in sort order
+    ("Prospecting", False, False, 10.0),
+    ("Qualification", False, False, 10.0),
+    ("Needs Analysis", False, False, 20.0),
+    ("Value Proposition", False, False, 50.0),
+    ("Id. Decision Makers", False, False, 60.0),
+    ("Perception Analysis", False, False, 70.0),
+    ("Proposal/Price Quote", False, False, 75.0),
+    ("Negotiation/Review", False, False, 90.0),
+    ("Closed Won", True, True, 100.0),
+    ("Closed Lost", True, False, 0.0),
+)
+TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
+TASK_PRIORITIES = ("High", "Normal", "Low")
+CONTACT_ROLES = (
+    "Business User",
+    "Decision Maker",
+    "Economic Buyer",
+    "Economic Decision Maker",
+    "Evaluator",
+    "Executive Sponsor",
+    "Influencer",
+    "Technical Buyer",
+    "Other",
+)
+STANCES = ("supporter", "cooperator", "neutral", "non_cooperative", "opponent")
+CURRENCIES = ("JPY", "USD", "EUR")
+
+# Custom Opportunity fields holding deal evidence: (name, type, label, picklist values).
+EVIDENCE_FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Budget_Status__c", "picklist", "Budget Status", ("unknown", "estimated", "confirmed")),
+    ("Decision_Process__c", "textarea", "Decision Process", ()),
+    (
+        "Approval_Status__c",
+        "picklist",
+        "Approval Status",
+        ("not_started", "drafted", "in_review", "approved", "rejected"),
+    ),
+    ("Project_Scope__c", "textarea", "Project Scope", ()),
+    ("Project_Reason__c", "textarea", "Project Reason", ()),
+    ("Competitors__c", "textarea", "Competitors", ()),
+    ("Project_Start__c", "date", "Project Start", ()),
+    ("Project_End__c", "date", "Project End", ()),
+    ("Order_Date__c", "date", "Order Date", ()),
+    ("Proposal_Status__c", "picklist", "Proposal Status", ("none", "drafted", "presented")),
+    ("Why_Needed__c", "textarea", "Why Needed", ()),
+    ("Why_Now__c", "textarea", "Why Now", ()),
+    ("Why_Us__c", "textarea", "Why Us", ()),
+    ("Technical_Fit__c", "boolean", "Technical Fit", ()),
+    ("Delivery_Capacity__c", "boolean", "Delivery Capacity", ()),
+    ("Schedule_Prepared__c", "boolean", "Schedule Prepared", ()),
+    ("Decision_Maker_Briefed__c", "boolean", "Decision Maker Briefed", ()),
+    ("Informal_Award__c", "boolean", "Informal Award", ()),
+    ("Terms_Agreed__c", "boolean", "Terms Agreed", ()),
+    ("Delivery_Owner__c", "string", "Delivery Owner", ()),
+    ("Invoice_Sent__c", "boolean", "Invoice Sent", ()),
+    ("Delivery_Done__c", "boolean", "Delivery Done", ()),
+)
+
+
+def _id() -> Field:
+    return Field("Id", "id", "Record ID", 18, createable=False, updateable=False)
+
+
+def _system(name: str, kind: str, label: str) -> Field:
+    return Field(name, kind, label, createable=False, updateable=False)
+
+
+def _audit() -> list[Field]:
+    return [
+        _system("IsDeleted", "boolean", "Deleted"),
+        _system("CreatedDate", "datetime", "Created Date"),
+        _system("LastModifiedDate", "datetime", "Last Modified Date"),
+        _system("SystemModstamp", "datetime", "System Modstamp"),
+    ]
+
+
+def _owner(label: str = "Owner ID") -> Field:
+    return Field("OwnerId", "reference", label, 18, reference_to=("User",), relationship="Owner")
+
+
+def _picklist(name: str, label: str, values: tuple[str, ...], **kw: Any) -> Field:
+    return Field(name, "picklist", label, 255, picklist=values, **kw)
+
+
+def _make(name: str, label: str, prefix: str, fields: list[Field], **kw: Any) -> SObjectType:
+    return SObjectType(name, label, prefix, {f.name: f for f in fields}, **kw)
+
+
+def _evidence() -> list[Field]:
+    out = []
+    for name, kind, label, values in EVIDENCE_FIELDS:
+        length = {"textarea": 32768, "string": 255, "picklist": 255}.get(kind, 0)
+        boolean_default = False if kind == "boolean" else None
+        out.append(Field(name, kind, label, length, values, custom=True, default=boolean_default))
+    return out
+
+
+def default_schema() -> dict[str, SObjectType]:
+    """A fresh copy of the sandbox org's metadata."""
+    return copy.deepcopy(_SCHEMA)
+
+
+_SCHEMA: dict[str, SObjectType] = {
+    "User": _make(
+        "User",
+        "User",
+        "005",
+        [
+            _id(),
+            Field("Name", "string", "Full Name", 121, createable=False, updateable=False),
+            Field("Email", "email", "Email", 128, required=True),
+            Field("IsActive", "boolean", "Active", default=True),
+            _system("SystemModstamp", "datetime", "System Modstamp"),
+        ],
+        createable=False,
+        deletable=False,
+    ),
+    "OpportunityStage": _make(
+        "OpportunityStage",
+        "Opportunity Stage",
+        "01J",
+        [
+            _id(),
+            _system("MasterLabel", "string", "Master Label"),
+            _system("ApiName", "string", "Api Name"),
+            _system("IsActive", "boolean", "Is Active"),
+            _system("IsClosed", "boolean", "Closed"),
+            _system("IsWon", "boolean", "Won"),
+            _system("DefaultProbability", "percent", "Probability (%)"),
+            _system("SortOrder", "int", "Sort Order"),
+        ],
+        createable=False,
+        deletable=False,
+    ),
+    "Opportunity": _make(
+        "Opportunity",
+        "Opportunity",
+        "006",
+        [
+            _id(),
+            Field("Name", "string", "Name", 120, required=True),
+            _picklist(
+                "StageName", "Stage", tuple(s[0] for s in STAGES), restricted=True, required=True
+            ),
+            _owner("Owner ID"),
+            Field("Amount", "currency", "Amount"),
+            _picklist(
+                "CurrencyIsoCode",
+                "Opportunity Currency",
+                CURRENCIES,
+                restricted=True,
+                default="JPY",
+            ),
+            Field("CloseDate", "date", "Close Date", required=True),
+            _system("IsClosed", "boolean", "Closed"),
+            _system("IsWon", "boolean", "Won"),
+            Field("RecordTypeId", "reference", "Record Type ID", 18, reference_to=("RecordType",)),
+            Field("Probability", "percent", "Probability (%)"),
+            *_audit(),
+            *_evidence(),
+        ],
+        children={
+            "OpportunityContactRoles": ChildRelationship(
+                "OpportunityContactRoles", "OpportunityContactRole", "OpportunityId"
+            ),
+            "Tasks": ChildRelationship("Tasks", "Task", "WhatId"),
+        },
+    ),
+    "Contact": _make(
+        "Contact",
+        "Contact",
+        "003",
+        [
+            _id(),
+            Field("FirstName", "string", "First Name", 40),
+            Field("LastName", "string", "Last Name", 80, required=True),
+            Field("Name", "string", "Full Name", 121, createable=False, updateable=False),
+            Field("Email", "email", "Email", 80),
+            Field("LastActivityDate", "date", "Last Activity", createable=False, updateable=False),
+            *_audit(),
+        ],
+        children={
+            "OpportunityContactRoles": ChildRelationship(
+                "OpportunityContactRoles", "OpportunityContactRole", "ContactId"
+            ),
+            "Tasks": ChildRelationship("Tasks", "Task", "WhoId"),
+        },
+    ),
+    "OpportunityContactRole": _make(
+        "OpportunityContactRole",
+        "Contact Role",
+        "00K",
+        [
+            _id(),
+            Field(
+                "OpportunityId",
+                "reference",
+                "Opportunity ID",
+                18,
+                updateable=False,
+                required=True,
+                reference_to=("Opportunity",),
+                relationship="Opportunity",
+            ),
+            Field(
+                "ContactId",
+                "reference",
+                "Contact ID",
+                18,
+                required=True,
+                reference_to=("Contact",),
+                relationship="Contact",
+            ),
+            _picklist("Role", "Role", CONTACT_ROLES, restricted=True),
+            Field("IsPrimary", "boolean", "Primary", default=False),
+            _picklist("Stance__c", "Stance", STANCES, custom=True),
+            *_audit(),
+        ],
+    ),
+    "Task": _make(
+        "Task",
+        "Task",
+        "00T",
+        [
+            _id(),
+            Field("Subject", "combobox", "Subject", 255),
+            Field("Description", "textarea", "Description", 32000),
+            Field("WhatId", "reference", "Related To ID", 18, reference_to=("Opportunity",)),
+            Field("WhoId", "reference", "Name ID", 18, reference_to=("Contact",)),
+            _owner("Assigned To ID"),
+            Field("ActivityDate", "date", "Due Date Only"),
+            _picklist(
+                "Status",
+                "Status",
+                TASK_STATUSES,
+                restricted=True,
+                required=True,
+                default="Not Started",
+            ),
+            _picklist(
+                "Priority",
+                "Priority",
+                TASK_PRIORITIES,
+                restricted=True,
+                required=True,
+                default="Normal",
+            ),
+            _system("IsClosed", "boolean", "Closed"),
+            _system("CompletedDateTime", "datetime", "Completed Date/Time"),
+            *_audit(),
+        ],
+    ),
+}
+
+KEY_PREFIXES: dict[str, str] = {t.key_prefix: t.name for t in _SCHEMA.values()}
