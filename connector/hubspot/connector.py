@@ -1,0 +1,206 @@
+"""`HubSpotConnector`: the `connector.base.Connector` for HubSpot CRM v3/v4.
+
+A thin facade: requests go through `transport` (auth, rate limits, retries, error
+translation), reads through `streams`, writes through `writes`, schema through `schema`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from connector.base import (
+    Cursor,
+    DealStream,
+    Owner,
+    RawTask,
+    ReadSpec,
+    StageInfo,
+    TaskComplete,
+    TaskCreate,
+    WriteResult,
+)
+from connector.errors import (
+    AuthError,
+    ConfigurationError,
+    CRMError,
+    PermissionDenied,
+    RequestRejected,
+)
+from connector.hubspot import schema, vocab
+from connector.hubspot.reads import marker_tasks_by_deal
+from connector.hubspot.records import stage_infos
+from connector.hubspot.streams import ReadContext, changed_read, full_read
+from connector.hubspot.transport import Transport
+from connector.hubspot.writes import TaskWriter
+from connector.retry import RetryPolicy
+from sync.config import HubSpotSettings
+
+STAGES_TTL_SECONDS = 600.0  # pipelines change rarely; one read serves a run
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HubSpotConnector:
+    """dealgate's HubSpot connector (private app token, or OAuth with refresh)."""
+
+    crm = "hubspot"
+
+    def __init__(
+        self,
+        settings: HubSpotSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = _utc_now,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.transport = Transport(settings, sleep=sleep, clock=clock, policy=policy)
+        self._clock = clock
+        self._now = now
+        self._writer = TaskWriter(self.transport, now)
+        self._stages: tuple[float, list[StageInfo]] | None = None
+
+    @property
+    def api_calls(self) -> int:
+        """HTTP requests made so far (retries and token refreshes included)."""
+        return self.transport.api_calls
+
+    # -- connection and schema ---------------------------------------------------------------
+    def _granted_scopes(self) -> set[str] | None:
+        """Scopes of the token from HubSpot's introspection endpoint, None if unavailable."""
+        try:
+            if self.transport.can_refresh:
+                answer = self.transport.call(
+                    "OAuth token check", "oauth.access_tokens", "get", self.transport.token
+                )
+            else:
+                answer = self.transport.post(
+                    "access token check",
+                    vocab.PRIVATE_APP_TOKEN_INFO,
+                    {"tokenKey": self.transport.token},
+                )
+        except RequestRejected:
+            return None
+        scopes = answer.get("scopes")
+        return {str(s) for s in scopes} if isinstance(scopes, list) else None
+
+    def check(self) -> list[str]:
+        """Token valid, scopes granted, task->deal association type known; problem lines."""
+        problems: list[str] = []
+        try:
+            scopes = self._granted_scopes()
+        except AuthError as error:
+            return [f"HubSpot: {error.message}"]
+        except CRMError as error:
+            return [f"HubSpot at {self.settings.base_url}: {error}"]
+        needed = {
+            **{scope: "read deals, contacts, owners and pipelines" for scope in vocab.READ_SCOPES},
+            **{scope: "create and complete tasks" for scope in vocab.WRITE_SCOPES},
+        }
+        if scopes is not None:
+            for scope, purpose in needed.items():
+                if scope not in scopes:
+                    problems.append(f"HubSpot: the token lacks scope {scope} (to {purpose})")
+        probes: list[tuple[str, Callable[[], object]]] = [
+            ("pipelines", self.stages),
+            ("deal properties", self.existing_fields),
+            ("owners", self.owners),
+            ("task->deal association type", self._writer.association_type),
+        ]
+        for name, probe in probes:
+            try:
+                probe()
+            except (PermissionDenied, ConfigurationError, RequestRejected) as error:
+                problems.append(f"HubSpot: cannot read {name}: {error.message}")
+            except AuthError as error:
+                return [f"HubSpot: {error.message}"]
+        return problems
+
+    def existing_fields(self) -> set[str]:
+        """Deal property names, plus `contact.<name>` for contact properties."""
+        deals = self.transport.call("deal properties", "properties", "get_all", vocab.DEALS)
+        contacts = self.transport.call(
+            "contact properties", "properties", "get_all", vocab.CONTACTS
+        )
+        fields = {str(p["name"]) for p in deals.get("results") or []}
+        fields |= {f"contact.{p['name']}" for p in contacts.get("results") or []}
+        return fields
+
+    def install_schema(self, dry_run: bool = False) -> list[str]:
+        """Create dealgate's deal properties and association labels where missing."""
+        return schema.install_schema(self.transport, dry_run)
+
+    def stages(self) -> list[StageInfo]:
+        """Every deal pipeline's stages (read once per run, then cached for a few minutes)."""
+        now = self._clock()
+        if self._stages is None or now - self._stages[0] > STAGES_TTL_SECONDS:
+            answer = self.transport.call("deal pipelines", "pipelines", "get_all", vocab.DEALS)
+            self._stages = (now, stage_infos(answer.get("results") or []))
+        return list(self._stages[1])
+
+    def owners(self) -> dict[str, Owner]:
+        """Active owners and deactivated (archived) ones, by owner id."""
+        found: dict[str, Owner] = {}
+        for archived in (False, True):
+            after: str | None = None
+            while True:
+                kwargs: dict[str, Any] = {
+                    "limit": 500,
+                    "archived": "true" if archived else "false",
+                }
+                if after is not None:
+                    kwargs["after"] = after
+                page = self.transport.call("owners", "owners", "get_page", **kwargs)
+                for owner in page.get("results") or []:
+                    name = " ".join(
+                        part for part in (owner.get("firstName"), owner.get("lastName")) if part
+                    )
+                    owner_id = str(owner["id"])
+                    found.setdefault(
+                        owner_id,
+                        Owner(
+                            owner_id,
+                            name or str(owner.get("email") or owner_id),
+                            owner.get("email"),
+                            active=not archived,
+                        ),
+                    )
+                after = ((page.get("paging") or {}).get("next") or {}).get("after")
+                if not after:
+                    break
+        return found
+
+    # -- reads ---------------------------------------------------------------------------------
+    def _context(self, spec: ReadSpec) -> ReadContext:
+        return ReadContext(
+            self.transport,
+            spec,
+            self._now(),
+            self.settings.lookback_minutes * 60_000,
+            self._writer.written,
+        )
+
+    def read_all(self, spec: ReadSpec) -> DealStream:
+        """Every live deal with its contacts and marker tasks, streamed 1,000 at a time."""
+        return full_read(self._context(spec))
+
+    def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
+        """Deals changed since `since`, through deal, contact and task modification times."""
+        return changed_read(self._context(spec), since)
+
+    def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
+        """Every dealgate task (open or not) on these deals, via associations + batch read."""
+        return marker_tasks_by_deal(self.transport, list(deal_ids), self._now(), None)
+
+    # -- writes --------------------------------------------------------------------------------
+    def write(
+        self, creates: Sequence[TaskCreate], completions: Sequence[TaskComplete]
+    ) -> list[WriteResult]:
+        """Create and complete tasks in batches of 100; one result per item."""
+        return self._writer.create(creates) + self._writer.complete(completions)

@@ -1,0 +1,171 @@
+"""`schema install` for HubSpot: dealgate's deal properties and deal-contact association labels.
+
+Creates what is missing and nothing else (DESIGN.md section 5): the property group `dealgate`,
+the `dealgate_*` deal properties with their types and options, and the USER_DEFINED labels of
+the deal-to-contact association for roles (`Decision maker`, `Approver`, `Influencer`) and
+stances (`Supporter` ... `Opponent`). A second run finds everything in place and creates
+nothing; `dry_run` lists what would be created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from connector.errors import RequestRejected
+from connector.hubspot import vocab
+from connector.hubspot.transport import Transport
+
+GROUP = "dealgate"
+GROUP_LABEL = "dealgate"
+
+
+@dataclass(frozen=True)
+class DealProperty:
+    """One custom deal property: name, label, kind (picklist/text/date/checkbox), options."""
+
+    name: str
+    label: str
+    kind: str
+    options: tuple[str, ...] = ()
+
+    def definition(self) -> dict[str, Any]:
+        """The `POST /crm/v3/properties/deals` body."""
+        body: dict[str, Any] = {
+            "name": self.name,
+            "label": self.label,
+            "groupName": GROUP,
+            "description": "Evidence that dealgate reads for its gates.",
+        }
+        if self.kind == "picklist":
+            body.update(type="enumeration", fieldType="select")
+            body["options"] = [
+                {"label": v.replace("_", " ").capitalize(), "value": v, "displayOrder": i}
+                for i, v in enumerate(self.options)
+            ]
+        elif self.kind == "checkbox":
+            body.update(type="bool", fieldType="booleancheckbox")
+            body["options"] = [
+                {"label": "Yes", "value": "true", "displayOrder": 0},
+                {"label": "No", "value": "false", "displayOrder": 1},
+            ]
+        elif self.kind == "date":
+            body.update(type="date", fieldType="date")
+        else:
+            body.update(type="string", fieldType="textarea")
+        return body
+
+
+def _prop(attribute: str, label: str, kind: str, options: tuple[str, ...] = ()) -> DealProperty:
+    return DealProperty(f"dealgate_{attribute}", label, kind, options)
+
+
+DEAL_PROPERTIES: tuple[DealProperty, ...] = (
+    _prop("budget_status", "Budget status", "picklist", ("unknown", "estimated", "confirmed")),
+    _prop("decision_process", "Decision process", "text"),
+    _prop(
+        "approval_status",
+        "Approval status",
+        "picklist",
+        ("not_started", "drafted", "in_review", "approved", "rejected"),
+    ),
+    _prop("scope", "Project scope", "text"),
+    _prop("reason", "Project reason", "text"),
+    _prop("competitors", "Competitors", "text"),
+    _prop("project_start", "Project start", "date"),
+    _prop("project_end", "Project end", "date"),
+    _prop("order_date", "Expected order date", "date"),
+    _prop("proposal_status", "Proposal status", "picklist", ("none", "drafted", "presented")),
+    _prop("why_needed", "Why needed", "text"),
+    _prop("why_now", "Why now", "text"),
+    _prop("why_us", "Why us", "text"),
+    _prop("technical_fit", "Technical fit confirmed", "checkbox"),
+    _prop("delivery_capacity", "Delivery capacity secured", "checkbox"),
+    _prop("schedule_prepared", "Schedule prepared", "checkbox"),
+    _prop("decision_maker_briefed", "Decision maker briefed", "checkbox"),
+    _prop("informal_award", "Informal award received", "checkbox"),
+    _prop("terms_agreed", "Terms agreed", "checkbox"),
+    _prop("delivery_owner", "Delivery owner", "text"),
+    _prop("invoice_sent", "Invoice sent", "checkbox"),
+    _prop("delivery_done", "Delivery done", "checkbox"),
+)
+
+ROLE_LABELS: tuple[str, ...] = ("Decision maker", "Approver", "Influencer")
+STANCE_LABELS: tuple[str, ...] = (
+    "Supporter",
+    "Cooperator",
+    "Neutral",
+    "Non-cooperative",
+    "Opponent",
+)
+
+
+def label_name(label: str) -> str:
+    """The internal name of an association label (`Non-cooperative` -> `non_cooperative`)."""
+    return "".join(c if c.isalnum() else "_" for c in label.lower()).strip("_")
+
+
+def _group_exists(transport: Transport) -> bool:
+    """Whether the `dealgate` property group exists. A server without the groups endpoint
+    (404: some proxies and test servers) is taken to accept any group name."""
+    try:
+        groups = transport.call("deal property groups", "property_groups", "get_all", vocab.DEALS)
+    except RequestRejected as error:
+        if error.status == 404:
+            return True
+        raise
+    return GROUP in {g.get("name") for g in groups.get("results") or []}
+
+
+def install_schema(transport: Transport, dry_run: bool = False) -> list[str]:
+    """Create the missing dealgate properties and labels; one line per thing (to be) created."""
+    verb = "would create" if dry_run else "created"
+    lines: list[str] = []
+    if not _group_exists(transport):
+        if not dry_run:
+            transport.call(
+                "create property group",
+                "property_groups",
+                "create",
+                vocab.DEALS,
+                property_group_create={"name": GROUP, "label": GROUP_LABEL, "displayOrder": -1},
+                idempotent=False,
+            )
+        lines.append(f"{verb} deal property group {GROUP}")
+    existing = transport.call("deal properties", "properties", "get_all", vocab.DEALS)
+    names = {p.get("name") for p in existing.get("results") or []}
+    for prop in DEAL_PROPERTIES:
+        if prop.name in names:
+            continue
+        if not dry_run:
+            transport.call(
+                f"create deal property {prop.name}",
+                "properties",
+                "create",
+                vocab.DEALS,
+                property_create=prop.definition(),
+                idempotent=False,
+            )
+        lines.append(f"{verb} deal property {prop.name} ({prop.kind})")
+    labels = transport.call(
+        "deal->contact labels", "associations.labels", "get_all", vocab.DEALS, vocab.CONTACTS
+    )
+    have = {str(entry.get("label") or "").lower() for entry in labels.get("results") or []}
+    for label in (*ROLE_LABELS, *STANCE_LABELS):
+        if label.lower() in have:
+            continue
+        if not dry_run:
+            transport.call(
+                f"create association label {label}",
+                "associations.labels",
+                "create",
+                vocab.DEALS,
+                vocab.CONTACTS,
+                public_association_definition_create_request={
+                    "label": label,
+                    "name": label_name(label),
+                },
+                idempotent=False,
+            )
+        lines.append(f"{verb} deal-contact association label {label!r}")
+    return lines

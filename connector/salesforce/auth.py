@@ -1,0 +1,107 @@
+"""How a Salesforce session is obtained from `SalesforceSettings.auth`.
+
+A bare session id (`method: session`) cannot be renewed. Password, JWT bearer and client
+credentials logins go through simple-salesforce's `SalesforceLogin`, which posts to
+`https://{domain}.salesforce.com`; each returns a fresh session on demand, so the client can log
+in again once when Salesforce answers `INVALID_SESSION_ID`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+from simple_salesforce.login import SalesforceLogin
+
+from connector.errors import ConfigurationError
+from sync.config import SalesforceSettings
+
+Login = Callable[[], "SessionInfo"]
+
+EXPIRED_SESSION_MESSAGE = "the session id expired; provide a new one or use password/jwt auth"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    session_id: str
+    instance_url: str  # https://host[:port]
+
+
+def _secret(value: object) -> str | None:
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter()) if getter is not None else None
+
+
+def _instance_url(host_or_url: str) -> str:
+    return host_or_url if "://" in host_or_url else f"https://{host_or_url}"
+
+
+def my_domain(settings: SalesforceSettings) -> str:
+    """The login domain: the configured one, or for client credentials (which need My Domain)
+    the prefix of the instance URL (`acme.my` for https://acme.my.salesforce.com)."""
+    domain = settings.auth.domain
+    if settings.auth.method == "client_credentials" and domain in {"login", "test"}:
+        host = urlsplit(settings.instance_url or "").hostname or ""
+        if host.endswith(".salesforce.com"):
+            return host[: -len(".salesforce.com")]
+    return domain
+
+
+def initial_session(settings: SalesforceSettings) -> SessionInfo | None:
+    """The session to start with when the settings carry one (method session), else None."""
+    if settings.auth.method != "session":
+        return None
+    session_id = _secret(settings.auth.session_id) or ""
+    if not session_id:
+        raise ConfigurationError("salesforce.auth.session_id is empty")
+    if not settings.instance_url:
+        raise ConfigurationError("salesforce.instance_url is required with a session id")
+    return SessionInfo(session_id, settings.instance_url.rstrip("/"))
+
+
+def login_for(settings: SalesforceSettings, session: requests.Session) -> Login | None:
+    """A function that logs in afresh, or None when the settings hold a bare session id."""
+    auth = settings.auth
+    domain = my_domain(settings)
+    version = settings.api_version
+    if auth.method == "session":
+        return None
+
+    def login() -> SessionInfo:
+        try:
+            return _login()
+        except requests.RequestException:
+            raise  # translated to ConnectionFailed by the caller; RequestException is an OSError
+        except OSError as exc:  # an unreadable private key file
+            raise ConfigurationError(f"salesforce.auth: cannot log in: {exc}") from exc
+
+    def _login() -> SessionInfo:
+        if auth.method == "password":
+            session_id, instance = SalesforceLogin(
+                username=auth.username,
+                password=_secret(auth.password),
+                security_token=_secret(auth.security_token),
+                domain=domain,
+                sf_version=version,
+                session=session,
+            )
+        elif auth.method == "jwt":
+            session_id, instance = SalesforceLogin(
+                username=auth.username,
+                consumer_key=auth.consumer_key,
+                privatekey_file=auth.private_key_file,
+                domain=domain,
+                session=session,
+            )
+        else:
+            session_id, instance = SalesforceLogin(
+                consumer_key=auth.client_id,
+                consumer_secret=_secret(auth.client_secret),
+                domain=domain,
+                session=session,
+            )
+        return SessionInfo(str(session_id), _instance_url(str(instance)))
+
+    return login

@@ -1,0 +1,204 @@
+"""One Salesforce REST session: TLS, auth, error translation, retries, quota, call counting.
+
+Every request of the connector goes through `SalesforceClient.call`, which
+1. refuses to start when the daily quota is down to the reserve (`connector.retry.QuotaGuard`),
+2. translates library errors (`errors.map_errors`),
+3. logs in again once on `INVALID_SESSION_ID` when the auth method can (not a bare session id),
+4. retries transient failures under `connector.retry.RetryPolicy`.
+
+simple-salesforce is always built from a session id and instance URL: the client does its own
+re-login so that "once" means once, and the session's response hook sees every response (to count
+calls and read `Sforce-Limit-Info` and `Retry-After`), logins included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import requests
+from simple_salesforce.api import Salesforce
+
+from connector.errors import AuthError, CRMError
+from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry
+from connector.salesforce.auth import (
+    EXPIRED_SESSION_MESSAGE,
+    Login,
+    SessionInfo,
+    initial_session,
+    login_for,
+)
+from connector.salesforce.errors import map_errors
+from sync.config import SalesforceSettings
+from sync.logs import get_logger
+
+T = TypeVar("T")
+log = get_logger("connector.salesforce")
+
+_API_USAGE = re.compile(r"(?:^|[;,\s])api-usage=(?P<used>\d+)/(?P<total>\d+)")
+
+
+def parse_api_usage(header: str | None) -> tuple[int, int] | None:
+    """(used, total) from a `Sforce-Limit-Info` header such as `api-usage=25/5000`."""
+    match = _API_USAGE.search(header or "")
+    return (int(match["used"]), int(match["total"])) if match else None
+
+
+def parse_retry_after(header: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds (HTTP dates are ignored)."""
+    try:
+        return max(0.0, float(header)) if header else None
+    except ValueError:
+        return None
+
+
+def tls_session(settings: SalesforceSettings, session: requests.Session | None) -> requests.Session:
+    """The requests session to use: verify against `ca_bundle` when set. `trust_env` is turned
+    off then, or REQUESTS_CA_BUNDLE in the environment would override `verify`."""
+    session = session or requests.Session()
+    if settings.ca_bundle:
+        session.verify = settings.ca_bundle
+        session.trust_env = False
+    return session
+
+
+class SalesforceClient:
+    """The REST calls the connector needs, each counted, guarded and retried."""
+
+    def __init__(
+        self,
+        settings: SalesforceSettings,
+        *,
+        session: requests.Session | None = None,
+        sleep: Sleep,
+        login: Login | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.session = tls_session(settings, session)
+        self.session.hooks["response"].append(self._on_response)
+        self.policy = policy or RetryPolicy()
+        self.quota = QuotaGuard(settings.quota_reserve, "Salesforce")
+        self.timeout = settings.timeout_seconds
+        self.requests_made = 0
+        self._sleep = sleep
+        self._login = login if login is not None else login_for(settings, self.session)
+        self._current = initial_session(settings)
+        self._sf: Salesforce | None = None
+        self._retry_after: float | None = None
+
+    # bookkeeping ------------------------------------------------------------------------------
+    def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.requests_made += 1
+        self._retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        usage = parse_api_usage(response.headers.get("Sforce-Limit-Info"))
+        if usage is not None:
+            self.quota.observe(*usage)
+
+    def _log_retry(self, error: CRMError, wait: float, retry_number: int) -> None:
+        log.warning(
+            "salesforce.retry", error=str(error), wait_seconds=round(wait, 2), retry=retry_number
+        )
+
+    # session ----------------------------------------------------------------------------------
+    def _log_in(self) -> SessionInfo:
+        if self._login is None:
+            raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code="INVALID_SESSION_ID")
+        with map_errors(), self._count_unanswered():
+            return self._login()
+
+    @contextmanager
+    def _count_unanswered(self) -> Iterator[None]:
+        # A request that got no response (refused, dropped, timed out) never reaches the response
+        # hook; it still counts as a request made.
+        try:
+            yield
+        except requests.RequestException as exc:
+            if exc.response is None and not isinstance(exc, requests.exceptions.JSONDecodeError):
+                self.requests_made += 1
+            raise
+
+    def _salesforce(self) -> Salesforce:
+        if self._sf is None:
+            if self._current is None:
+                self._current = self._log_in()
+            self._sf = Salesforce(
+                session_id=self._current.session_id,
+                instance_url=self._current.instance_url,
+                version=self.settings.api_version,
+                session=self.session,
+            )
+        return self._sf
+
+    def _renew(self) -> None:
+        self._current = self._log_in()
+        self._sf = None
+        log.info("salesforce.session_renewed")
+
+    # calls ------------------------------------------------------------------------------------
+    def call_once(self, op: Callable[[Salesforce], T]) -> T:
+        """Run one request `op(sf)` under the quota guard, logging in again once on an expired
+        session when the auth method can; no retries (for requests that are not idempotent)."""
+
+        def attempt() -> T:
+            self.quota.check()
+            with map_errors(lambda: self._retry_after), self._count_unanswered():
+                return op(self._salesforce())
+
+        try:
+            return attempt()
+        except AuthError as error:
+            if error.code != "INVALID_SESSION_ID":
+                raise
+            if self._login is None:
+                raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code=error.code) from error
+            self._renew()
+            return attempt()
+
+    def call(self, op: Callable[[Salesforce], T]) -> T:
+        """`call_once`, with transient failures retried under the retry policy."""
+        return call_with_retry(
+            lambda: self.call_once(op), self.policy, sleep=self._sleep, on_retry=self._log_retry
+        )
+
+    def query(self, soql: str, *, include_deleted: bool = False) -> dict[str, Any]:
+        """The first page of a SOQL query (queryAll when `include_deleted`)."""
+        return self.call(
+            lambda sf: sf.query(soql, include_deleted=include_deleted, timeout=self.timeout)
+        )
+
+    def query_more(self, next_records_url: str) -> dict[str, Any]:
+        """The page at a `nextRecordsUrl` (top level or inside a child relationship)."""
+        return self.call(
+            lambda sf: sf.query_more(next_records_url, identifier_is_url=True, timeout=self.timeout)
+        )
+
+    def pages(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+        """Every page of a query, lazily, one request each."""
+        page = self.query(soql, include_deleted=include_deleted)
+        while True:
+            yield page
+            next_url = page.get("nextRecordsUrl")
+            if page.get("done", True) or not next_url:
+                return
+            page = self.query_more(str(next_url))
+
+    def rows(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+        """Every record of a query, lazily."""
+        for page in self.pages(soql, include_deleted=include_deleted):
+            yield from page.get("records", [])
+
+    def rest(self, path: str, method: str = "GET", body: Any = None) -> Any:
+        """A REST call relative to /services/data/vXX.X/ (e.g. `composite/sobjects`)."""
+        kwargs: dict[str, Any] = {"timeout": self.timeout}
+        if body is not None:
+            kwargs["json"] = body
+        return self.call(lambda sf: sf.restful(path, method=method, **kwargs))
+
+    def describe(self, sobject: str) -> dict[str, Any]:
+        """The describe result of one sObject type."""
+        result = self.rest(f"sobjects/{quote(sobject)}/describe/")
+        return result if isinstance(result, dict) else {}

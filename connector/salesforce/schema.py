@@ -1,0 +1,143 @@
+"""The custom fields dealgate's default Salesforce mapping reads (DESIGN.md section 5), as data,
+and the exact field list an admin creates from it (`dealgate schema install --crm salesforce`).
+
+Picklist values are the enum ids the gates use; labels are for people. Deploying through the
+Metadata API is left to the admin's own tooling: the list below is exact enough to follow by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from connector.salesforce.soql import CONTACT_ROLE, OPPORTUNITY
+
+
+@dataclass(frozen=True, slots=True)
+class CustomField:
+    sobject: str
+    name: str  # API name, e.g. Budget_Status__c
+    type: str  # Setup's name of the type
+    label: str
+    values: tuple[str, ...] = ()  # picklist values, in order
+    length: int | None = None  # text length where the type needs one
+    attribute: str = ""  # the dealgate attribute it backs
+
+    @property
+    def type_text(self) -> str:
+        """The type as Setup shows it, with its length."""
+        return f"{self.type}({self.length})" if self.length else self.type
+
+
+def _field(
+    attribute: str,
+    kind: str,
+    label: str,
+    *,
+    name: str | None = None,
+    values: tuple[str, ...] = (),
+    sobject: str = OPPORTUNITY,
+) -> CustomField:
+    api_name = name or "_".join(part.capitalize() for part in attribute.split("_")) + "__c"
+    if kind == "picklist":
+        return CustomField(sobject, api_name, "Picklist", label, values, attribute=attribute)
+    if kind == "long text":
+        return CustomField(
+            sobject, api_name, "Long Text Area", label, length=32768, attribute=attribute
+        )
+    if kind == "text":
+        return CustomField(sobject, api_name, "Text", label, length=255, attribute=attribute)
+    if kind == "date":
+        return CustomField(sobject, api_name, "Date", label, attribute=attribute)
+    return CustomField(sobject, api_name, "Checkbox", label, attribute=attribute)
+
+
+CUSTOM_FIELDS: tuple[CustomField, ...] = (
+    _field(
+        "budget_status", "picklist", "Budget status", values=("unknown", "estimated", "confirmed")
+    ),
+    _field("decision_process", "long text", "Decision process"),
+    _field(
+        "approval_status",
+        "picklist",
+        "Approval status",
+        values=("not_started", "drafted", "in_review", "approved", "rejected"),
+    ),
+    _field("scope", "long text", "Project scope", name="Project_Scope__c"),
+    _field("reason", "long text", "Project reason", name="Project_Reason__c"),
+    _field("competitors", "text", "Competitors"),
+    _field("project_start", "date", "Project start"),
+    _field("project_end", "date", "Project end"),
+    _field("order_date", "date", "Order date"),
+    _field(
+        "proposal_status", "picklist", "Proposal status", values=("none", "drafted", "presented")
+    ),
+    _field("why_needed", "long text", "Why needed"),
+    _field("why_now", "long text", "Why now"),
+    _field("why_us", "long text", "Why us"),
+    _field("technical_fit", "checkbox", "Technical fit confirmed"),
+    _field("delivery_capacity", "checkbox", "Delivery capacity secured"),
+    _field("schedule_prepared", "checkbox", "Schedule prepared"),
+    _field("decision_maker_briefed", "checkbox", "Decision maker briefed"),
+    _field("informal_award", "checkbox", "Informal award received"),
+    _field("terms_agreed", "checkbox", "Terms agreed"),
+    _field("delivery_owner", "text", "Delivery owner"),
+    _field("invoice_sent", "checkbox", "Invoice sent"),
+    _field("delivery_done", "checkbox", "Delivery done"),
+    _field(
+        "stance",
+        "picklist",
+        "Stance",
+        sobject=CONTACT_ROLE,
+        values=("supporter", "cooperator", "neutral", "non_cooperative", "opponent"),
+    ),
+)
+
+
+def missing(
+    existing: set[str] | None, fields: Iterable[CustomField] = CUSTOM_FIELDS
+) -> list[CustomField]:
+    """The fields an org lacks, given `Connector.existing_fields()` names (contact-role fields
+    prefixed `link.`); every field when `existing` is None (not connected)."""
+    if existing is None:
+        return list(fields)
+    lowered = {name.lower() for name in existing}
+
+    def key(item: CustomField) -> str:
+        prefix = "link." if item.sobject == CONTACT_ROLE else ""
+        return (prefix + item.name).lower()
+
+    return [item for item in fields if key(item) not in lowered]
+
+
+def render(existing: set[str] | None = None) -> str:
+    """The field list for the admin, grouped by object; fields that exist already are named
+    at the end instead of listed."""
+    todo = missing(existing)
+    lines = ["Salesforce custom fields for dealgate", ""]
+    if not todo:
+        lines.append("Every field exists already; nothing to create.")
+        return "\n".join(lines) + "\n"
+    lines.append("Create each in Setup > Object Manager > <object> > Fields & Relationships > New,")
+    lines.append("with exactly this API name, type and picklist values (in this order);")
+    lines.append("then give the integration user read access to every one of them.")
+    for sobject in (OPPORTUNITY, CONTACT_ROLE):
+        group = [item for item in todo if item.sobject == sobject]
+        if not group:
+            continue
+        width_name = max(len(item.name) for item in group)
+        width_type = max(len(item.type_text) for item in group)
+        width_label = max(len(item.label) for item in group)
+        lines += ["", sobject]
+        for item in group:
+            row = (
+                f"  {item.name:<{width_name}}  {item.type_text:<{width_type}}  "
+                f"{item.label:<{width_label}}"
+            )
+            if item.values:
+                row += "  values: " + ", ".join(item.values)
+            lines.append(row.rstrip())
+    present = [item.name for item in CUSTOM_FIELDS if item not in todo]
+    if present:
+        lines += ["", "Already present: " + ", ".join(present)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""HubSpot connector tests: pure tables first, then the sandbox over real HTTP."""

@@ -1,0 +1,54 @@
+"""`schema install` against an empty portal: creates what is missing, once."""
+
+from __future__ import annotations
+
+from connector.hubspot.schema import DEAL_PROPERTIES, ROLE_LABELS, STANCE_LABELS
+from sandbox.hubspot import HubSpotSandbox
+from tests.connector.hubspot.helpers import connect
+
+
+def test_install_twice_creates_nothing_the_second_time(hs_empty: HubSpotSandbox) -> None:
+    connector = connect(hs_empty)
+    first = connector.install_schema()
+    assert len(first) == len(DEAL_PROPERTIES) + len(ROLE_LABELS) + len(STANCE_LABELS)
+    writes_after_first = len(hs_empty.app.writes())
+    assert connector.install_schema() == []
+    assert len(hs_empty.app.writes()) == writes_after_first
+
+
+def test_installed_properties_have_types_options_and_group(hs_empty: HubSpotSandbox) -> None:
+    connector = connect(hs_empty)
+    connector.install_schema()
+    props = hs_empty.store.properties["deals"]
+    budget = props["dealgate_budget_status"]
+    assert (budget.type, budget.field_type, budget.group_name) == (
+        "enumeration",
+        "select",
+        "dealgate",
+    )
+    assert [value for value, _ in budget.options] == ["unknown", "estimated", "confirmed"]
+    assert props["dealgate_technical_fit"].type == "bool"
+    assert props["dealgate_project_start"].type == "date"
+    assert props["dealgate_why_us"].type == "string"
+    fields = connector.existing_fields()
+    assert {p.name for p in DEAL_PROPERTIES} <= fields
+
+
+def test_labels_for_roles_and_stances_are_usable(hs_empty: HubSpotSandbox) -> None:
+    connect(hs_empty).install_schema()
+    deal = hs_empty.store.create("deals", {"dealname": "x"})
+    contact = hs_empty.store.create("contacts", {"firstname": "y"})
+    hs_empty.store.associate("deals", deal, "contacts", contact, ["Approver", "Non-cooperative"])
+
+
+def test_dry_run_lists_and_writes_nothing(hs_empty: HubSpotSandbox) -> None:
+    connector = connect(hs_empty)
+    planned = connector.install_schema(dry_run=True)
+    assert planned and all(line.startswith("would create") for line in planned)
+    assert hs_empty.app.writes() == []
+    assert "dealgate_budget_status" not in hs_empty.store.properties["deals"]
+
+
+def test_partly_installed_portal_gets_only_the_rest(hs_sandbox: HubSpotSandbox) -> None:
+    hs_sandbox.store.delete_property("deals", "dealgate_why_us")
+    assert connect(hs_sandbox).install_schema() == ["created deal property dealgate_why_us (text)"]

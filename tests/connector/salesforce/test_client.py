@@ -1,0 +1,159 @@
+"""The Salesforce client's request policy, against a mocked REST API (`responses`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import requests
+import responses
+from pydantic import SecretStr
+
+from connector.errors import AuthError, QuotaExhausted, ServerError
+from connector.retry import RetryPolicy
+from connector.salesforce.auth import SessionInfo
+from connector.salesforce.client import SalesforceClient, parse_api_usage
+from sync.config import SalesforceAuth, SalesforceSettings
+
+INSTANCE = "https://acme.my.salesforce.com"
+QUERY = re.compile(re.escape(f"{INSTANCE}/services/data/v59.0/query/") + ".*")
+EMPTY = {"totalSize": 0, "done": True, "records": []}
+EXPIRED = [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]
+
+
+def settings(**changes: Any) -> SalesforceSettings:
+    base: dict[str, Any] = {
+        "instance_url": INSTANCE,
+        "auth": SalesforceAuth(method="session", session_id=SecretStr("token-1")),
+    }
+    return SalesforceSettings(**{**base, **changes})
+
+
+def client(slept: list[float] | None = None, login: Any = None, **changes: Any) -> SalesforceClient:
+    sleeps = slept if slept is not None else []
+    return SalesforceClient(
+        settings(**changes),
+        sleep=sleeps.append,
+        login=login,
+        policy=RetryPolicy(jitter_seconds=0),
+    )
+
+
+@responses.activate
+def test_503_bursts_are_retried_and_every_attempt_counts() -> None:
+    responses.get(QUERY, json=[{"errorCode": "SERVER_UNAVAILABLE", "message": "busy"}], status=503)
+    responses.get(QUERY, status=503, json=[], headers={"Retry-After": "3"})
+    responses.get(QUERY, json=EMPTY)
+    slept: list[float] = []
+    sf = client(slept)
+    assert sf.query("SELECT Id FROM Opportunity") == EMPTY
+    assert sf.requests_made == 3
+    assert slept == [1.0, 3.0]  # backoff, then the server's Retry-After
+
+
+@responses.activate
+def test_server_errors_give_up_after_the_attempts() -> None:
+    responses.get(QUERY, json=[{"errorCode": "X", "message": "down"}], status=500)
+    sf = client()
+    with pytest.raises(ServerError, match="down"):
+        sf.query("SELECT Id FROM Opportunity")
+    assert sf.requests_made == RetryPolicy().attempts
+
+
+@responses.activate
+def test_a_refused_connection_is_retried_and_counted() -> None:
+    responses.get(QUERY, body=requests.ConnectionError("refused"))
+    responses.get(QUERY, json=EMPTY)
+    sf = client()
+    assert sf.query("SELECT Id FROM Opportunity") == EMPTY
+    assert sf.requests_made == 2
+
+
+@responses.activate
+def test_daily_limit_exceeded_stops_at_once() -> None:
+    responses.get(
+        QUERY,
+        json=[{"errorCode": "REQUEST_LIMIT_EXCEEDED", "message": "TotalRequests Limit exceeded."}],
+        status=403,
+    )
+    slept: list[float] = []
+    sf = client(slept)
+    with pytest.raises(QuotaExhausted, match="TotalRequests"):
+        sf.query("SELECT Id FROM Opportunity")
+    assert sf.requests_made == 1
+    assert slept == []
+
+
+@responses.activate
+def test_quota_guard_stops_before_the_reserve_is_touched() -> None:
+    responses.get(QUERY, json=EMPTY, headers={"Sforce-Limit-Info": "api-usage=899/1000"})
+    responses.get(QUERY, json=EMPTY, headers={"Sforce-Limit-Info": "api-usage=900/1000"})
+    sf = client(quota_reserve=0.10)
+    sf.query("SELECT Id FROM Opportunity")
+    sf.query("SELECT Id FROM Opportunity")
+    with pytest.raises(QuotaExhausted, match="900 of 1000"):
+        sf.query("SELECT Id FROM Opportunity")
+    assert sf.requests_made == 2  # the third request was never sent
+
+
+def test_api_usage_header() -> None:
+    assert parse_api_usage("api-usage=25/5000") == (25, 5000)
+    assert parse_api_usage("api-usage=25/5000; per-app-api-usage=17/250(appName=x)") == (25, 5000)
+    assert parse_api_usage(None) is None
+
+
+@responses.activate
+def test_expired_bare_session_stops_with_a_clear_message() -> None:
+    responses.get(QUERY, json=EXPIRED, status=401)
+    sf = client()
+    with pytest.raises(AuthError, match="the session id expired; provide a new one"):
+        sf.query("SELECT Id FROM Opportunity")
+    assert sf.requests_made == 1
+
+
+@responses.activate
+def test_expired_session_logs_in_again_once() -> None:
+    responses.get(QUERY, json=EXPIRED, status=401)
+    responses.get(QUERY, json=EMPTY)
+    logins: list[int] = []
+
+    def login() -> SessionInfo:
+        logins.append(1)
+        return SessionInfo(f"token-{len(logins) + 1}", INSTANCE)
+
+    sf = client(
+        login=login,
+        auth=SalesforceAuth(method="password", username="u", password=SecretStr("p")),
+    )
+    assert sf.query("SELECT Id FROM Opportunity") == EMPTY
+    assert len(logins) == 2  # the first session, then one renewal
+    assert responses.calls[-1].request.headers["Authorization"] == "Bearer token-3"
+
+
+@responses.activate
+def test_a_session_that_expires_again_at_once_is_not_renewed_twice() -> None:
+    responses.get(QUERY, json=EXPIRED, status=401)
+    logins: list[int] = []
+
+    def login() -> SessionInfo:
+        logins.append(1)
+        return SessionInfo("token", INSTANCE)
+
+    sf = client(
+        login=login,
+        auth=SalesforceAuth(method="password", username="u", password=SecretStr("p")),
+    )
+    with pytest.raises(AuthError):
+        sf.query("SELECT Id FROM Opportunity")
+    assert len(logins) == 2
+    assert len(responses.calls) == 2
+
+
+def test_ca_bundle_is_verified_even_when_the_environment_names_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/elsewhere.pem")
+    sf = client(ca_bundle="/etc/dealgate/ca.pem")
+    assert sf.session.verify == "/etc/dealgate/ca.pem"
+    assert sf.session.trust_env is False
