@@ -94,6 +94,21 @@ def check_config(
     typer.echo(f"{config}: configuration is valid ({where})")
 
 
+@app.command("run")
+def run(
+    config: ConfigOption,
+    once: Annotated[bool, typer.Option("--once", help="One cycle, then exit.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing; print what would change.")
+    ] = False,
+) -> None:
+    """The daemon: a cycle at start, then every poll_interval_seconds, until SIGTERM/SIGINT."""
+    from sync.daemon import run as run_daemon
+
+    settings = load(config)
+    raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run))
+
+
 @app.command("init")
 def init(
     crm: Annotated[str, typer.Option("--crm", help="hubspot or salesforce.")] = "hubspot",
@@ -112,6 +127,93 @@ def init(
     except (FileExistsError, OSError) as exc:
         fail(str(exc))
     typer.echo(f"wrote {output}; next: dealgate check-config --config {output}")
+
+
+gates_app = typer.Typer(help="The gate catalog.")
+app.add_typer(gates_app, name="gates")
+
+
+@gates_app.command("list")
+def gates_list(
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Apply this configuration's gates.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or ja.")] = "en",
+) -> None:
+    """Show every gate: id, phase, title, and whether it is enabled."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from gates import GateConfigError, gate_rows, load_catalog
+    from sync.checks import load_method
+
+    if lang not in {"en", "ja"}:
+        fail(f"--lang must be en or ja (got {lang!r})")
+    try:
+        catalog = load_method(load(config))[1] if config is not None else load_catalog()
+    except GateConfigError as exc:
+        fail("; ".join(exc.problems))
+    table = Table(title="dealgate gates")
+    for column in ("id", "phase", "title", "enabled"):
+        table.add_column(column)
+    for gate_id, phase, title, enabled in gate_rows(catalog, lang):
+        table.add_row(gate_id, phase, title, "yes" if enabled else "no")
+    Console().print(table)
+
+
+mappings_app = typer.Typer(help="Stage, field and key-person mappings.")
+app.add_typer(mappings_app, name="mappings")
+
+
+@mappings_app.command("show")
+def mappings_show(
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Show this configuration's mapping.")
+    ] = None,
+    crm: Annotated[str, typer.Option("--crm", help="Without --config: which bundled one.")] = "hubspot",
+) -> None:
+    """Print the effective mapping as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from mappings import MappingError, load_mapping
+
+    try:
+        if config is not None:
+            settings = load(config)
+            mapping = load_mapping(settings.crm, settings.mapping, settings.base_dir)
+        else:
+            mapping = load_mapping(crm)
+    except MappingError as exc:
+        fail("; ".join(exc.problems))
+    table = Table(title=f"{mapping.crm} mapping ({mapping.source})")
+    for column in ("section", "CRM", "dealgate"):
+        table.add_column(column)
+    for row in mapping.rows():
+        table.add_row(*row)
+    Console().print(table)
+
+
+sandbox_app = typer.Typer(help="The local sandbox CRMs (Salesforce and HubSpot wire formats).")
+app.add_typer(sandbox_app, name="sandbox")
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: Annotated[int, typer.Option("--port", help="HubSpot port (HTTP); 0 = free.")] = 0,
+    sf_port: Annotated[int, typer.Option("--sf-port", help="Salesforce port (HTTPS).")] = 0,
+    seed: Annotated[
+        Path | None, typer.Option("--seed", help="Seed file (hubspot/salesforce sections).")
+    ] = None,
+    token: Annotated[str, typer.Option("--token", help="Accepted bearer token.")] = "sandbox",
+) -> None:
+    """Serve both sandbox CRMs on 127.0.0.1 until Ctrl-C."""
+    from sandbox.serve import serve
+
+    try:
+        serve(port=port, sf_port=sf_port, seed=seed, token=token, echo=typer.echo)
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
 
 
 def main() -> None:

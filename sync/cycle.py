@@ -1,0 +1,135 @@
+"""What a sync cycle did (or, in a dry run, would do): counts and the task actions, per deal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from connector.base import WriteResult
+from gates.results import Finding
+from sync.planner import PlannedComplete, PlannedCreate
+
+MAX_FINDINGS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAction:
+    """One task action. `ok` is None in a dry run (nothing was written)."""
+
+    op: str  # "create" | "complete"
+    deal_id: str
+    deal_name: str
+    gate_id: str
+    owner_id: str | None
+    subject: str
+    detail: str  # create: the priority; complete: why (passed, left_scope, deleted)
+    task_id: str | None = None
+    ok: bool | None = None
+    error: str | None = None
+
+    @classmethod
+    def creating(cls, c: PlannedCreate, result: WriteResult | None = None) -> PlannedAction:
+        t = c.task
+        return cls(
+            "create",
+            t.deal_id,
+            c.deal_name,
+            t.gate_id,
+            t.owner_id,
+            t.subject,
+            t.priority.value,
+            *_outcome(result),
+        )
+
+    @classmethod
+    def completing(cls, c: PlannedComplete, result: WriteResult | None = None) -> PlannedAction:
+        t = c.task
+        task_id, ok, error = _outcome(result)
+        return cls(
+            "complete",
+            t.deal_id,
+            c.deal_name,
+            t.gate_id,
+            None,
+            "",
+            c.reason,
+            task_id or t.task_id,
+            ok,
+            error,
+        )
+
+    def line(self) -> str:
+        """One human line for the diff a dry run prints."""
+        deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
+        if self.op == "create":
+            text = f"+ create {self.gate_id} on {deal} for {self.owner_id} [{self.detail}]: "
+            text += self.subject
+        else:
+            text = f"- complete {self.gate_id} on {deal} (task {self.task_id}, {self.detail})"
+        if self.ok is False:
+            text += f"  REFUSED: {self.error}"
+        return text
+
+
+def _outcome(result: WriteResult | None) -> tuple[str | None, bool | None, str | None]:
+    if result is None:
+        return None, None, None
+    error = None if result.ok else f"{result.error_code or 'error'}: {result.message or ''}"
+    return result.task_id, result.ok, error
+
+
+@dataclass
+class CycleReport:
+    """Counts, planned actions and problems of one cycle."""
+
+    full: bool
+    dry_run: bool
+    started_at: datetime
+    finished_at: datetime | None = None
+    deals_read: int = 0
+    deals_evaluated: int = 0
+    deals_skipped: int = 0  # unmapped stage, bad data, or in no phase (closed lost)
+    unmapped_stages: int = 0  # deals skipped for a stage no mapping names
+    tasks_created: int = 0
+    tasks_completed: int = 0
+    tasks_deferred: int = 0  # over the per-owner cap: next cycle
+    tasks_refused: int = 0  # per-record refusals (inactive owner, validation)
+    errors: int = 0  # deals that could not be normalized or evaluated
+    api_calls: int = 0
+    interrupted: bool = False  # stopped by a signal before the end; the cursor did not move
+    actions: list[PlannedAction] = field(default_factory=list)
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (deal id, finding)
+    findings_total: int = 0  # all of them; `findings` keeps the first MAX_FINDINGS
+    missing_fields: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error_messages: list[str] = field(default_factory=list)
+
+    def add_finding(self, deal_id: str, finding: Finding) -> None:
+        """Count a finding; keep it while fewer than MAX_FINDINGS are kept (memory stays flat)."""
+        self.findings_total += 1
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append((deal_id, finding))
+
+    def counts(self) -> dict[str, int]:
+        """The numbers, by name (log events, run history, metrics)."""
+        return {
+            "deals_read": self.deals_read,
+            "deals_evaluated": self.deals_evaluated,
+            "deals_skipped": self.deals_skipped,
+            "unmapped_stages": self.unmapped_stages,
+            "tasks_created": self.tasks_created,
+            "tasks_completed": self.tasks_completed,
+            "tasks_deferred": self.tasks_deferred,
+            "tasks_refused": self.tasks_refused,
+            "errors": self.errors,
+            "api_calls": self.api_calls,
+        }
+
+    def planned(self, op: str | None = None) -> list[PlannedAction]:
+        """The actions, optionally of one kind ("create" or "complete")."""
+        return [a for a in self.actions if op is None or a.op == op]
+
+    def diff_lines(self) -> list[str]:
+        """The actions as lines, grouped by deal and gate (what a dry run prints)."""
+        ordered = sorted(self.actions, key=lambda a: (a.deal_id, a.gate_id, a.op))
+        return [a.line() for a in ordered]

@@ -1,0 +1,391 @@
+"""One sync cycle: read deals, evaluate, plan, write tasks in batches, record.
+
+Crash safety (DESIGN.md section 3): before each create batch the engine commits an `intent` per
+task to the ledger, and the CRM ids after the write. Intents left by a crash are reconciled at the
+start of the next cycle through `Connector.find_marker_tasks` (a consistent read of each deal's
+tasks) before anything is written: a task that reached the CRM is adopted, one that did not is
+planned again. Killing the process at any point therefore neither duplicates nor loses a task.
+
+Memory stays flat in the number of deals: deals stream through, completions are written in
+batches as they are planned, and creates wait in a per-owner quota bounded by owners x cap
+(`sync.planner.OwnerQuota`) until the stream ends, so that the cap keeps the highest priority.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+
+from connector.base import Connector, DealStream, RawDeal, WriteResult
+from connector.errors import CRMError
+from gates import Catalog
+from gates.results import DealEvaluation
+from gates.snapshot import DealTask
+from mappings import CrmMapping, UnmappedStage
+from sync.config import Settings
+from sync.cycle import CycleReport, PlannedAction
+from sync.evaluate import EvaluationRun, evaluate_stream
+from sync.logs import get_logger
+from sync.planner import (
+    DealPlan,
+    DealState,
+    OwnerQuota,
+    PlanContext,
+    PlannedComplete,
+    PlannedCreate,
+    plan_deal,
+    plan_deleted,
+)
+from sync.recovery import reconcile_intents
+from sync.state import LedgerEntry, StateStore, TaskState
+
+log = get_logger("dealgate.engine")
+
+Clock = Callable[[], datetime]
+BATCH_SIZE = 200  # one Salesforce sObject Collections call; two HubSpot batch calls
+
+
+def utc_now() -> datetime:
+    """The wall clock, in UTC."""
+    return datetime.now(UTC)
+
+
+class Engine:
+    """Runs sync cycles for one connector, state store, mapping and gate catalog."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        connector: Connector,
+        store: StateStore,
+        *,
+        mapping: CrmMapping,
+        catalog: Catalog,
+        clock: Clock = utc_now,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.settings = settings
+        self.connector = connector
+        self.store = store
+        self.mapping = mapping
+        self.catalog = catalog
+        self.clock = clock
+        self.batch_size = max(1, batch_size)
+        self.stop_requested = threading.Event()
+
+    def request_stop(self) -> None:
+        """Finish the write batch in flight, then end the cycle without starting another."""
+        self.stop_requested.set()
+
+    def wants_full(self, now: datetime) -> bool:
+        """Full the first time, after deferrals, and every `full_rescan_hours`."""
+        last = self.store.last_full_rescan()
+        if last is None or self.store.cursor() is None or self.store.catch_up_pending():
+            return True
+        return now - last >= timedelta(hours=self.settings.full_rescan_hours)
+
+    def run_cycle(self, full: bool | None = None, dry_run: bool = False) -> CycleReport:
+        """One cycle. Raises CRMError when the cycle failed as a whole (nothing half-recorded:
+        the cursor moves only after a complete cycle)."""
+        dry = dry_run or self.settings.dry_run
+        now = self.clock()
+        full = self.wants_full(now) if full is None else full
+        if not full and self.store.cursor() is None:
+            full = True
+        report = CycleReport(full=full, dry_run=dry, started_at=now)
+        calls_before = self.connector.api_calls
+        run_id = None if dry else self.store.start_run(now, full=full)
+        log.info("cycle_start", full=full, dry_run=dry)
+        status = "failed"
+        try:
+            _Cycle(self, report, now, dry).run()
+            status = "interrupted" if report.interrupted else "ok"
+        except CRMError as exc:
+            report.error_messages.append(f"cycle failed: {exc}")
+            raise
+        finally:
+            report.api_calls = self.connector.api_calls - calls_before
+            report.finished_at = self.clock()
+            if run_id is not None:
+                self.store.finish_run(
+                    run_id,
+                    report.finished_at,
+                    status=status,
+                    counts=report.counts(),
+                    errors=report.error_messages,
+                )
+            log.info("cycle_done", status=status, **report.counts())
+        return report
+
+    def reconcile_intents(self, intents: Sequence[LedgerEntry]) -> None:
+        """Settle intents left without a CRM id (see `sync.recovery`)."""
+        reconcile_intents(self.connector, self.store, intents, self.clock())
+
+
+class _Cycle:
+    """The working state of one cycle (kept out of `Engine` so a cycle cannot leak into the
+    next)."""
+
+    def __init__(self, engine: Engine, report: CycleReport, now: datetime, dry: bool) -> None:
+        self.e = engine
+        self.report = report
+        self.now = now
+        self.dry = dry
+        self.quota = OwnerQuota(engine.settings.tasks.max_new_per_owner)
+        self.completions: list[PlannedComplete] = []
+        self.tracked: set[str] = set()
+        self.seen: set[str] = set()
+
+    @property
+    def stopping(self) -> bool:
+        return self.e.stop_requested.is_set()
+
+    def run(self) -> None:
+        e, report = self.e, self.report
+        if not self.dry:
+            e.reconcile_intents(e.store.intents())
+        stages = {(s.pipeline, s.stage): s for s in e.connector.stages()}
+        owners = e.connector.owners()
+        existing = e.connector.existing_fields()
+        report.missing_fields = e.mapping.missing_fields(existing)
+        if report.missing_fields:
+            log.warning("missing_fields", fields=report.missing_fields)
+        policy = e.settings.tasks
+        spec = e.mapping.read_spec(existing, closed_task_days=max(14, policy.snooze_days))
+        cursor = e.store.cursor()
+        stream: DealStream = (
+            e.connector.read_all(spec)
+            if report.full or cursor is None
+            else e.connector.read_changed(spec, cursor)
+        )
+        self.tracked = e.store.tracked_deals()
+        ctx = PlanContext(policy, {g.id: g for g in e.catalog.gates}, owners, self.now)
+        run = EvaluationRun()
+
+        def out_of_scope(raw: RawDeal, _: UnmappedStage) -> None:
+            tasks = tuple(
+                DealTask(
+                    id=t.id,
+                    gate_id=t.gate_id,
+                    is_open=t.is_open,
+                    owner_id=t.owner_id,
+                    created_at=t.created_at,
+                    completed_at=t.completed_at,
+                )
+                for t in raw.tasks
+            )
+            self._apply(plan_deal(self._state(raw.id, "", None, None, tasks), ctx))
+
+        try:
+            for item in evaluate_stream(
+                self._raw(stream),
+                e.mapping,
+                e.catalog,
+                stages,
+                existing,
+                self.now,
+                run,
+                on_unmapped=out_of_scope,
+            ):
+                snap = item.snapshot
+                state = self._state(snap.id, snap.name, snap.owner_id, item.evaluation, snap.tasks)
+                self._apply(plan_deal(state, ctx))
+        finally:
+            report.deals_read = run.deals_read
+            report.deals_evaluated = run.deals_evaluated
+            report.deals_skipped = run.deals_skipped
+            report.unmapped_stages = sum(run.unmapped_stages.values())
+            report.warnings = list(run.warnings)
+            report.errors = run.deals_failed
+            report.error_messages.extend(run.errors)
+        if self.stopping:
+            report.interrupted = True
+            return
+        # deleted deals: the delete log of an incremental read, or what a full read no longer has
+        gone = [d for d in stream.deleted_ids if d in self.tracked]
+        if report.full:
+            gone += sorted(self.tracked - self.seen - set(gone))
+        for deal_id in gone:
+            self.completions.extend(plan_deleted(deal_id, e.store.entries(deal_id)))
+        self._flush_completions()
+        if not self.dry and not self.stopping:
+            for deal_id in gone:
+                e.store.forget_deal(deal_id)
+        self._flush_creates()
+        report.tasks_deferred = self.quota.deferred
+        if self.stopping:
+            report.interrupted = True
+            return
+        if not self.dry:
+            e.store.save_cursor(stream.cursor)
+            if report.full:
+                e.store.save_full_rescan(self.now)
+            e.store.save_catch_up_pending(self.quota.deferred > 0)
+
+    def _raw(self, stream: DealStream) -> Iterator[RawDeal]:
+        for raw in stream:
+            if raw.id in self.tracked:
+                self.seen.add(raw.id)
+            yield raw
+            if self.stopping:
+                return
+
+    def _state(
+        self,
+        deal_id: str,
+        name: str,
+        owner_id: str | None,
+        evaluation: DealEvaluation | None,
+        tasks: tuple[DealTask, ...],
+    ) -> DealState:
+        store = self.e.store
+        tracked = deal_id in self.tracked
+        return DealState(
+            deal_id=deal_id,
+            name=name,
+            owner_id=owner_id,
+            evaluation=evaluation,
+            tasks=tasks,
+            ledger=tuple(store.entries(deal_id)) if tracked else (),
+            snoozes=tuple(store.snoozes(deal_id)) if tracked else (),
+        )
+
+    # -- applying plans ----------------------------------------------------------------------
+    def _apply(self, plan: DealPlan) -> None:
+        if not self.dry:
+            if plan.ledger:
+                self.e.store.upsert(plan.ledger, self.now)
+            if plan.snoozes:
+                self.e.store.add_snoozes(plan.snoozes)
+        for finding in plan.findings:
+            self.report.add_finding(plan.deal_id, finding)
+            log.warning(
+                "deal_finding",
+                deal_id=plan.deal_id,
+                code=finding.code.value,
+                message=finding.message,
+            )
+        for gate_id in plan.duplicates:
+            log.warning("duplicate_tasks", deal_id=plan.deal_id, gate_id=gate_id)
+        for create in plan.creates:
+            deferred = self.quota.offer(create)
+            if deferred is not None:
+                log.debug(
+                    "task_deferred",
+                    deal_id=deferred.task.deal_id,
+                    gate_id=deferred.task.gate_id,
+                    owner_id=deferred.task.owner_id,
+                )
+        self.completions.extend(plan.completes)
+        if len(self.completions) >= self.e.batch_size:
+            self._flush_completions()
+
+    def _flush_completions(self) -> None:
+        while self.completions:
+            batch, self.completions = (
+                self.completions[: self.e.batch_size],
+                self.completions[self.e.batch_size :],
+            )
+            self._write_completions(batch)
+
+    def _write_completions(self, batch: list[PlannedComplete]) -> None:
+        report = self.report
+        if self.dry:
+            for c in batch:
+                report.actions.append(PlannedAction.completing(c))
+            return
+        store, now = self.e.store, self.now
+        store.upsert([_entry(c, TaskState.COMPLETING) for c in batch], now)
+        results = self.e.connector.write([], [c.task for c in batch])
+        by_task = {r.task_id: r for r in results if r.op == "complete" and r.task_id}
+        by_gate = {(r.deal_id, r.gate_id): r for r in results if r.op == "complete"}
+        settled: list[LedgerEntry] = []
+        for c in batch:
+            t = c.task
+            result = by_task.get(t.task_id) or by_gate.get((t.deal_id, t.gate_id))
+            ok = result is not None and result.ok
+            report.actions.append(PlannedAction.completing(c, result))
+            if ok:
+                report.tasks_completed += 1
+            elif c.reason != "deleted":  # a deleted deal's tasks may be gone with it
+                report.tasks_refused += 1
+                _log_refusal("complete", t.deal_id, t.gate_id, result)
+            gone_anyway = ok or c.reason == "deleted"
+            settled.append(_entry(c, TaskState.COMPLETED if gone_anyway else TaskState.OPEN))
+        store.upsert(settled, self.e.clock())
+
+    def _flush_creates(self) -> None:
+        pending = self.quota.drain()
+        for start in range(0, len(pending), self.e.batch_size):
+            if self.stopping:
+                return
+            self._write_creates(pending[start : start + self.e.batch_size])
+
+    def _write_creates(self, batch: list[PlannedCreate]) -> None:
+        report, store = self.report, self.e.store
+        if self.dry:
+            report.actions.extend(PlannedAction.creating(c) for c in batch)
+            return
+        intents = store.add_intents(
+            [
+                LedgerEntry(c.task.deal_id, c.task.gate_id, None, TaskState.INTENT, c.task.owner_id)
+                for c in batch
+            ],
+            self.now,
+        )
+        try:
+            results = self.e.connector.write([c.task for c in batch], [])
+        except CRMError:
+            # the batch may have landed in part: settle what can be settled now, or next start
+            try:
+                self.e.reconcile_intents(intents)
+            except CRMError as again:
+                log.warning("reconcile_deferred", error=str(again))
+            raise
+        by_gate: dict[tuple[str, str], WriteResult] = {
+            (r.deal_id, r.gate_id): r for r in results if r.op == "create"
+        }
+        opened: list[LedgerEntry] = []
+        refused: list[int] = []
+        unsure: list[LedgerEntry] = []
+        for c, intent in zip(batch, intents, strict=True):
+            result = by_gate.get((c.task.deal_id, c.task.gate_id))
+            report.actions.append(PlannedAction.creating(c, result))
+            if result is not None and result.ok and result.task_id:
+                report.tasks_created += 1
+                opened.append(
+                    LedgerEntry(
+                        intent.deal_id,
+                        intent.gate_id,
+                        result.task_id,
+                        TaskState.OPEN,
+                        intent.owner_id,
+                        row=intent.row,
+                    )
+                )
+            elif result is not None and not result.ok:
+                report.tasks_refused += 1
+                refused.append(intent.row)
+                _log_refusal("create", c.task.deal_id, c.task.gate_id, result)
+            else:  # no answer for this item: find out from the CRM itself
+                unsure.append(intent)
+        store.upsert(opened, self.e.clock())
+        store.drop(refused)
+        if unsure:
+            self.e.reconcile_intents(unsure)
+
+
+def _entry(c: PlannedComplete, state: TaskState) -> LedgerEntry:
+    return LedgerEntry(c.task.deal_id, c.task.gate_id, c.task.task_id, state)
+
+
+def _log_refusal(op: str, deal_id: str, gate_id: str, result: WriteResult | None) -> None:
+    log.warning(
+        "task_refused",
+        op=op,
+        deal_id=deal_id,
+        gate_id=gate_id,
+        error_code=result.error_code if result else None,
+        message=result.message if result else "no result for this item",
+    )

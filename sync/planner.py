@@ -1,0 +1,311 @@
+"""The planner: what to do about each (deal, gate), decided from data alone (no I/O).
+
+Rules (DESIGN.md sections 3 and 5):
+- A failing gate gets a task when the deal has no open dealgate task for that gate, no create
+  pending (an intent in the ledger) and no snooze running. One open task per (deal, gate), ever.
+- Two or more open tasks with the same marker found in the CRM (made by hand, or by an older
+  install) are left as they are: dealgate adds no third and does not pick one to close, since it
+  cannot tell which one a rep is working in. All of them are completed when the gate passes.
+- A passing gate's open tasks are completed when `tasks.close_when_passed` is on.
+- A `not_evaluated` gate writes nothing and leaves its tasks alone; so does a gate that no longer
+  applies to the deal's phase.
+- A deal out of scope (closed lost, deleted, moved to an unmapped stage) has its open dealgate
+  tasks completed.
+- Snooze: a task dealgate knows (ledger) that is found completed or gone while its gate still
+  fails starts a snooze of `tasks.snooze_days` from now; a marker task dealgate did not know that
+  is found completed starts it at its completion time. No task for that gate before it ends.
+- Owner: the deal owner when active, else `tasks.fallback_owner` (unless it is known inactive),
+  else no task and a `no_owner` finding.
+- New tasks per owner per run are capped (`OwnerQuota`); the rest are deferred, highest priority
+  first: skipped-phase gates, then phase order, then catalog order, then the order deals came in.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from connector.base import Owner, Priority, TaskComplete, TaskCreate
+from gates.results import DealEvaluation, Finding, FindingCode, GateResult, Outcome
+from gates.snapshot import DealTask, Phase
+from sync.config import TasksSettings
+from sync.state import LedgerEntry, Snooze, TaskState
+from sync.texts import GateWording, task_body, task_subject
+
+_PHASE_ORDER = {phase: i for i, phase in enumerate(Phase)}
+
+# why a task is completed
+PASSED = "passed"
+LEFT_SCOPE = "left_scope"
+DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class DealState:
+    """Everything the planner knows about one deal.
+
+    `evaluation` None means the deal is out of scope (closed lost, unmapped stage). `tasks` are the
+    dealgate-marked tasks the CRM shows on the deal (open, and recently completed ones).
+    """
+
+    deal_id: str
+    name: str
+    owner_id: str | None
+    evaluation: DealEvaluation | None
+    tasks: tuple[DealTask, ...] = ()
+    ledger: tuple[LedgerEntry, ...] = ()
+    snoozes: tuple[Snooze, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCreate:
+    task: TaskCreate
+    deal_name: str
+    rank: tuple[int, int, int]  # lower first: (skipped phase ? 0 : 1, phase order, catalog order)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedComplete:
+    task: TaskComplete
+    deal_name: str
+    reason: str  # PASSED | LEFT_SCOPE | DELETED
+
+
+@dataclass
+class DealPlan:
+    """The planner's answer for one deal. `ledger` and `snoozes` are state updates to store."""
+
+    deal_id: str
+    creates: list[PlannedCreate] = field(default_factory=list)
+    completes: list[PlannedComplete] = field(default_factory=list)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    snoozes: list[Snooze] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    snoozed: list[str] = field(default_factory=list)  # gate ids left alone: snooze running
+    duplicates: list[str] = field(default_factory=list)  # gate ids with several open tasks
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContext:
+    """What stays the same for every deal of a cycle."""
+
+    policy: TasksSettings
+    gates: Mapping[str, GateWording]  # catalog order
+    owners: Mapping[str, Owner]
+    now: datetime
+
+    @property
+    def catalog_order(self) -> dict[str, int]:
+        return {gate_id: i for i, gate_id in enumerate(self.gates)}
+
+
+def resolve_owner(
+    owner_id: str | None, owners: Mapping[str, Owner], fallback: str | None
+) -> str | None:
+    """The deal owner when active; else the fallback unless it is known inactive; else None."""
+    owner = owners.get(owner_id) if owner_id else None
+    if owner is not None and owner.active:
+        return owner.id
+    if fallback:
+        known = owners.get(fallback)
+        if known is None or known.active:
+            return fallback
+    return None
+
+
+def priority_rank(result: GateResult, catalog_index: int) -> tuple[int, int, int]:
+    """Sort key of a new task, lower first."""
+    return (0 if result.skipped_phase else 1, _PHASE_ORDER[result.phase], catalog_index)
+
+
+def _reconcile_ledger(
+    deal: DealState, results: Mapping[str, GateResult], ctx: PlanContext, plan: DealPlan
+) -> None:
+    """Compare what dealgate believes open with what the CRM shows; note rep closings."""
+    seen = {t.id: t for t in deal.tasks}
+    known_snoozes = {s.task_id for s in deal.snoozes}
+    snooze_for = timedelta(days=ctx.policy.snooze_days)
+    for entry in deal.ledger:
+        if entry.task_id is None or entry.state not in (TaskState.OPEN, TaskState.COMPLETING):
+            continue
+        task = seen.get(entry.task_id)
+        if task is not None and task.is_open:
+            if entry.state is TaskState.COMPLETING:  # the completion never landed
+                plan.ledger.append(_with_state(entry, TaskState.OPEN))
+            continue
+        if entry.state is TaskState.COMPLETING:
+            plan.ledger.append(_with_state(entry, TaskState.COMPLETED))
+            continue
+        plan.ledger.append(_with_state(entry, TaskState.CLOSED_BY_REP))
+        result = results.get(entry.gate_id)
+        if result is not None and result.failed and entry.task_id not in known_snoozes:
+            plan.snoozes.append(
+                Snooze(deal.deal_id, entry.gate_id, entry.task_id, ctx.now + snooze_for)
+            )
+
+
+def _adopt_and_snooze_unknown(
+    deal: DealState, results: Mapping[str, GateResult], ctx: PlanContext, plan: DealPlan
+) -> None:
+    """Marker tasks the ledger does not know: adopt open ones, snooze on completed ones."""
+    known = {e.task_id: e for e in deal.ledger if e.task_id is not None}
+    known_snoozes = {s.task_id for s in deal.snoozes}
+    snooze_for = timedelta(days=ctx.policy.snooze_days)
+    for task in deal.tasks:
+        if task.id in known:
+            continue
+        if task.is_open:
+            plan.ledger.append(
+                LedgerEntry(deal.deal_id, task.gate_id, task.id, TaskState.OPEN, task.owner_id)
+            )
+            continue
+        result = results.get(task.gate_id)
+        if result is None or not result.failed or task.id in known_snoozes:
+            continue
+        until = (task.completed_at or ctx.now) + snooze_for
+        if until > ctx.now:
+            plan.snoozes.append(Snooze(deal.deal_id, task.gate_id, task.id, until))
+
+
+def _with_state(entry: LedgerEntry, state: TaskState) -> LedgerEntry:
+    return replace(entry, state=state)
+
+
+def _complete_all(
+    deal: DealState, open_tasks: Sequence[DealTask], reason: str, plan: DealPlan
+) -> None:
+    for task in open_tasks:
+        plan.completes.append(
+            PlannedComplete(TaskComplete(task.id, deal.deal_id, task.gate_id), deal.name, reason)
+        )
+
+
+def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
+    """Decide create / complete / leave alone for every gate of one deal."""
+    plan = DealPlan(deal.deal_id)
+    evaluation = deal.evaluation
+    results = {r.gate_id: r for r in evaluation.results} if evaluation is not None else {}
+    _reconcile_ledger(deal, results, ctx, plan)
+    _adopt_and_snooze_unknown(deal, results, ctx, plan)
+
+    open_by_gate: dict[str, list[DealTask]] = defaultdict(list)
+    for task in deal.tasks:
+        if task.is_open:
+            open_by_gate[task.gate_id].append(task)
+    if evaluation is None:
+        for gate_id in open_by_gate:
+            _complete_all(deal, open_by_gate[gate_id], LEFT_SCOPE, plan)
+        return plan
+
+    pending = {e.gate_id for e in deal.ledger if e.state is TaskState.INTENT}
+    snoozed_until: dict[str, datetime] = {}
+    for snooze in (*deal.snoozes, *plan.snoozes):
+        if snooze.until > snoozed_until.get(snooze.gate_id, ctx.now):
+            snoozed_until[snooze.gate_id] = snooze.until
+    owner: str | None = None
+    owner_resolved = False
+    order = ctx.catalog_order
+    due = (ctx.now + timedelta(days=ctx.policy.due_in_days)).date()
+    lang = ctx.policy.language
+    unowned = 0
+    for result in evaluation.results:
+        gate_id = result.gate_id
+        open_tasks = open_by_gate.get(gate_id, [])
+        if result.outcome is Outcome.NOT_EVALUATED:
+            continue
+        if result.outcome is Outcome.PASSED:
+            if ctx.policy.close_when_passed:
+                _complete_all(deal, open_tasks, PASSED, plan)
+            continue
+        if len(open_tasks) > 1:
+            plan.duplicates.append(gate_id)
+        if open_tasks or gate_id in pending:
+            continue
+        if gate_id in snoozed_until:
+            plan.snoozed.append(gate_id)
+            continue
+        gate = ctx.gates.get(gate_id)
+        if gate is None:  # the catalog no longer has it: nothing to say in a task
+            continue
+        if not owner_resolved:
+            owner = resolve_owner(deal.owner_id, ctx.owners, ctx.policy.fallback_owner)
+            owner_resolved = True
+        if owner is None:
+            unowned += 1
+            continue
+        create = TaskCreate(
+            deal_id=deal.deal_id,
+            gate_id=gate_id,
+            owner_id=owner,
+            subject=task_subject(gate, lang),
+            body=task_body(
+                gate, result.reasons, deal.name, lang, closes_itself=ctx.policy.close_when_passed
+            ),
+            due=due,
+            priority=Priority.HIGH if result.skipped_phase else Priority.NORMAL,
+        )
+        plan.creates.append(PlannedCreate(create, deal.name, priority_rank(result, order[gate_id])))
+    if unowned:
+        who = f"owner {deal.owner_id} is inactive or unknown" if deal.owner_id else "no owner"
+        plan.findings.append(
+            Finding(
+                FindingCode.NO_OWNER,
+                f"{unowned} task(s) not created: the deal has {who} and no usable "
+                "tasks.fallback_owner is set",
+            )
+        )
+    return plan
+
+
+def plan_deleted(deal_id: str, ledger: Sequence[LedgerEntry]) -> list[PlannedComplete]:
+    """A deal deleted in the CRM: complete the tasks dealgate believes open, where they exist."""
+    return [
+        PlannedComplete(TaskComplete(e.task_id, deal_id, e.gate_id), "", DELETED)
+        for e in ledger
+        if e.task_id is not None and e.state in (TaskState.OPEN, TaskState.COMPLETING)
+    ]
+
+
+class OwnerQuota:
+    """At most `limit` new tasks per owner per run, the highest priority ones.
+
+    Memory is bounded by owners x limit, whatever the number of deals: each owner keeps a heap of
+    its best creates so far, and an offer that does not fit pushes out the worst one.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._heaps: dict[str, list[tuple[tuple[int, int, int, int], int, PlannedCreate]]] = {}
+        self._seq = 0
+        self.deferred = 0
+
+    def offer(self, create: PlannedCreate) -> PlannedCreate | None:
+        """Keep `create` if it fits; return what was deferred (it, or one it pushed out)."""
+        self._seq += 1
+        if self.limit <= 0:
+            self.deferred += 1
+            return create
+        key = (*create.rank, self._seq)
+        negated = (-key[0], -key[1], -key[2], -key[3])
+        heap = self._heaps.setdefault(create.task.owner_id, [])
+        if len(heap) < self.limit:
+            heapq.heappush(heap, (negated, self._seq, create))
+            return None
+        self.deferred += 1
+        if negated > heap[0][0]:  # better than the worst kept one
+            _, _, worst = heapq.heapreplace(heap, (negated, self._seq, create))
+            return worst
+        return create
+
+    def drain(self) -> list[PlannedCreate]:
+        """Every kept create, best first; the quota is empty afterwards."""
+        kept = [item for heap in self._heaps.values() for item in heap]
+        self._heaps.clear()
+        kept.sort(key=lambda item: item[0], reverse=True)
+        return [create for _, _, create in kept]
+
+    def __len__(self) -> int:
+        return sum(len(h) for h in self._heaps.values())

@@ -1,0 +1,163 @@
+"""Inline SVG charts for the HTML report: pure functions from numbers to markup.
+
+No script, no external font or image: the charts render the same offline. Every label passes
+through `html.escape` (SVG text is XML), and every mark carries a `<title>` with exact numbers,
+which browsers show on hover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+PHASE_COLORS = ("#4e79a7", "#59a14f", "#f28e2b", "#76b7b2", "#9c755f")
+AMOUNT_COLOR = "#c9d3df"
+CRM_COLOR = "#4e79a7"
+EVIDENCE_COLOR = "#e15759"
+NOT_APPLICABLE = "#f1f1f1"
+NOT_EVALUATED = "#d9d9d9"
+
+
+def _svg(width: int, height: int, label: str, body: list[str]) -> str:
+    return (
+        f'<svg class="chart" role="img" aria-label="{escape(label)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}">' + "".join(body) + "</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass}>{escape(text)}</text>'
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str) -> str:
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}">'
+        f"<title>{escape(tip)}</title></rect>"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelStep:
+    label: str
+    deals: int
+    detail: str  # amounts, already formatted
+
+
+def funnel(steps: Sequence[FunnelStep]) -> str:
+    """The phase funnel: one centered bar per phase, its width the phase's share of deals."""
+    row, bar_area, left, width = 46, 420, 130, 980
+    most = max((s.deals for s in steps), default=0) or 1
+    body: list[str] = []
+    for i, step in enumerate(steps):
+        y = i * row + 6
+        w = max(step.deals / most * bar_area, 3.0)
+        x = left + (bar_area - w) / 2
+        color = PHASE_COLORS[i % len(PHASE_COLORS)]
+        body.append(_text(left - 12, y + 23, step.label, anchor="end", cls="label"))
+        body.append(_rect(x, y, w, row - 12, color, f"{step.label}: {step.deals} deals"))
+        body.append(_text(left + bar_area + 16, y + 17, f"{step.deals} deals", cls="value"))
+        body.append(_text(left + bar_area + 16, y + 33, step.detail, cls="detail"))
+    return _svg(width, len(steps) * row + 6, "Deals per phase", body)
+
+
+def rate_color(rate: float) -> str:
+    """Red at 0, amber at 0.5, green at 1: the fill of a pass-rate cell."""
+    low, mid, high = (215, 48, 39), (254, 224, 139), (26, 152, 80)
+    share = min(max(rate, 0.0), 1.0)
+    start, end, t = (low, mid, share * 2) if share < 0.5 else (mid, high, (share - 0.5) * 2)
+    r, g, b = (round(a + (z - a) * t) for a, z in zip(start, end, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    passed: int
+    failed: int
+    not_evaluated: int
+
+    @property
+    def rate(self) -> float | None:
+        evaluated = self.passed + self.failed
+        return self.passed / evaluated if evaluated else None
+
+
+@dataclass(frozen=True, slots=True)
+class HeatRow:
+    gate_id: str
+    group: int  # index of the gate's phase, for the colored stripe
+    cells: tuple[HeatCell | None, ...]  # one per column; None: the gate does not apply there
+
+
+def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
+    """Gate pass rates by deal phase: one row per gate, one column per phase, % in each cell."""
+    label_w, cell_w, cell_h, top = 290, 104, 22, 30
+    width = label_w + cell_w * len(columns) + 4
+    body = [
+        _text(label_w + cell_w * i + cell_w / 2, 20, name, anchor="middle", cls="label")
+        for i, name in enumerate(columns)
+    ]
+    for r, row in enumerate(rows):
+        y = top + r * cell_h
+        stripe = PHASE_COLORS[row.group % len(PHASE_COLORS)]
+        body.append(_rect(0, y + 2, 5, cell_h - 4, stripe, row.gate_id))
+        body.append(_text(label_w - 8, y + 15, row.gate_id, anchor="end", cls="gate"))
+        for c, cell in enumerate(row.cells):
+            x = label_w + c * cell_w
+            if cell is None:
+                body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, NOT_APPLICABLE, "n/a"))
+                continue
+            rate = cell.rate
+            tip = (
+                f"{row.gate_id} on {columns[c]} deals: {cell.passed} passed, {cell.failed} "
+                f"failed, {cell.not_evaluated} not evaluated"
+            )
+            fill = NOT_EVALUATED if rate is None else rate_color(rate)
+            body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, tip))
+            shown = "not eval." if rate is None else f"{rate * 100:.0f}%"
+            body.append(_text(x + cell_w / 2, y + 15, shown, anchor="middle", cls="cell"))
+    height = top + len(rows) * cell_h + 4
+    return _svg(width, height, "Gate pass rates by deal phase", body)
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastBar:
+    label: str
+    amount: float
+    crm: float
+    evidence: float
+    amount_text: str
+    crm_text: str
+    evidence_text: str
+
+
+def forecast_bars(currency: str, bars: Sequence[ForecastBar]) -> str:
+    """Per phase, three bars on one scale: open amount, CRM forecast, evidence forecast."""
+    label_w, bar_area, bar_h, group_h, top = 110, 560, 14, 58, 28
+    width = label_w + bar_area + 240
+    most = max((b.amount for b in bars), default=0.0) or 1.0
+    body = [
+        _rect(label_w, 6, 12, 12, AMOUNT_COLOR, "open amount"),
+        _text(label_w + 18, 16, "open amount", cls="detail"),
+        _rect(label_w + 130, 6, 12, 12, CRM_COLOR, "CRM forecast"),
+        _text(label_w + 148, 16, "CRM forecast (stage probability)", cls="detail"),
+        _rect(label_w + 380, 6, 12, 12, EVIDENCE_COLOR, "evidence forecast"),
+        _text(label_w + 398, 16, "evidence forecast", cls="detail"),
+    ]
+    for i, bar in enumerate(bars):
+        y = top + i * group_h
+        body.append(_text(label_w - 10, y + 26, bar.label, anchor="end", cls="label"))
+        for j, (value, color, text, name) in enumerate(
+            (
+                (bar.amount, AMOUNT_COLOR, bar.amount_text, "open amount"),
+                (bar.crm, CRM_COLOR, bar.crm_text, "CRM forecast"),
+                (bar.evidence, EVIDENCE_COLOR, bar.evidence_text, "evidence forecast"),
+            )
+        ):
+            w = max(value / most * bar_area, 1.0)
+            by = y + j * (bar_h + 2)
+            body.append(_rect(label_w, by, w, bar_h, color, f"{bar.label}, {name}: {text}"))
+            body.append(_text(label_w + w + 6, by + 11, text, cls="detail"))
+    height = top + len(bars) * group_h
+    return _svg(width, height, f"Forecast in {currency}", body)

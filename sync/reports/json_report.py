@@ -1,0 +1,206 @@
+"""The JSON audit report: one document, streamed; its schema is docs/audit-json.md.
+
+The document opens with the run's facts, then `deals` (written one by one as they are
+evaluated, one deal per line), then `summary` (written at the end). Readers can load it whole
+(`json.load`, `jq`) while the writer keeps no deal in memory.
+
+Bump `SCHEMA_VERSION` on any change that removes, renames or retypes a key; adding a key is
+backwards compatible and keeps the version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from gates.results import Outcome
+from gates.snapshot import Phase
+from sync.reports.model import AuditRow, ReportContext
+from sync.reports.summary import AuditSummary, Forecast, GateStats
+
+SCHEMA_VERSION = 1
+ERRORS_LISTED = 100  # the first run errors in full; `error_count` has them all
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _sum(value: float) -> float:
+    return round(value, 2)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def deal_object(row: AuditRow) -> dict[str, Any]:
+    """One deal as the `deals` array holds it."""
+    snapshot, evaluation = row.snapshot, row.evaluation
+    return {
+        "id": snapshot.id,
+        "name": snapshot.name,
+        "pipeline": snapshot.pipeline,
+        "stage": snapshot.stage,
+        "stage_label": snapshot.stage_label or snapshot.stage,
+        "phase": evaluation.phase.value,
+        "owner_id": snapshot.owner_id,
+        "owner_name": row.owner_name,
+        "amount": snapshot.amount,
+        "currency": snapshot.currency,
+        "close_date": snapshot.close_date.isoformat() if snapshot.close_date else None,
+        "crm_probability": _share(snapshot.stage_probability),
+        "evidence_score": _share(evaluation.evidence_score),
+        "evidence_probability": _share(evaluation.evidence_probability),
+        "stage_ahead_of_evidence": row.stage_ahead,
+        "failing_gates": [r.gate_id for r in row.failing],
+        # Phase, Outcome and FindingCode are StrEnums: json writes them as their string values
+        # (and `.value` on an enum costs a Python call per gate, on the hot path).
+        "gates": [
+            {
+                "id": r.gate_id,
+                "phase": r.phase,
+                "outcome": r.outcome,
+                "skipped_phase": r.skipped_phase,
+                "reasons": list(r.reasons),
+            }
+            for r in evaluation.results
+        ],
+        "findings": [{"code": f.code, "message": f.message} for f in evaluation.findings],
+    }
+
+
+def _forecast(cell: Forecast) -> dict[str, Any]:
+    return {
+        "deals": cell.deals,
+        "amount": _sum(cell.amount),
+        "crm_weighted": _sum(cell.crm_weighted),
+        "evidence_weighted": _sum(cell.evidence_weighted),
+    }
+
+
+def _gate(stats: GateStats, summary: AuditSummary) -> dict[str, Any]:
+    return {
+        "id": stats.gate_id,
+        "phase": stats.phase.value,
+        "title": summary.context.gate_title(stats.gate_id),
+        "passed": stats.passed,
+        "failed": stats.failed,
+        "not_evaluated": stats.not_evaluated,
+        "pass_rate": _share(stats.pass_rate()),
+        "skipped_phase_failures": stats.skipped_phase_failures,
+        "by_deal_phase": [
+            {
+                "phase": phase.value,
+                "passed": stats.count(Outcome.PASSED, phase),
+                "failed": stats.count(Outcome.FAILED, phase),
+                "not_evaluated": stats.count(Outcome.NOT_EVALUATED, phase),
+                "pass_rate": _share(stats.pass_rate(phase)),
+            }
+            for phase in Phase
+            if phase in stats.by_deal_phase
+        ],
+    }
+
+
+def summary_object(summary: AuditSummary) -> dict[str, Any]:
+    """The `summary` object: aggregates over the deals in scope and the run's facts."""
+    run = summary.run
+    return {
+        "deals": summary.deals,
+        "failing_deals": summary.failing_deals,
+        "failing_gate_results": summary.failing_results,
+        "deals_without_phase": summary.without_phase,
+        "deals_filtered_out": summary.filtered_out,
+        "deals_read": run.deals_read,
+        "deals_evaluated": run.deals_evaluated,
+        "phases": [
+            {
+                "phase": p.phase.value,
+                "deals": p.deals,
+                "failing_deals": p.failing_deals,
+                "stage_ahead": p.stage_ahead,
+                "deals_without_amount": p.without_amount,
+                "average_evidence_score": _share(p.average_evidence_score),
+                "amounts": [{"currency": c, "amount": _sum(a)} for c, a in p.currencies()],
+            }
+            for p in summary.phase_rows()
+        ],
+        "gates": [_gate(g, summary) for g in summary.gate_rows()],
+        "top_failing_gates": [{"id": g.gate_id, "failed": g.failed} for g in summary.top_failing()],
+        "owners": [
+            {
+                "owner_id": o.owner_id,
+                "owner_name": o.name,
+                "deals": o.deals,
+                "failing_deals": o.failing_deals,
+                "failing_gates": o.failing_gates,
+                "stage_ahead": o.stage_ahead,
+                "average_evidence_score": _share(o.average_evidence_score),
+                "forecast": [{"currency": c, **_forecast(f)} for c, f in o.forecasts()],
+            }
+            for o in summary.owner_rows()
+        ],
+        "forecast": {
+            "by_phase": [
+                {"phase": phase.value, "currency": currency, **_forecast(cell)}
+                for phase, currency, cell in summary.forecast_rows()
+            ],
+            "totals": [{"currency": c, **_forecast(f)} for c, f in summary.forecast_totals()],
+        },
+        "stage_ahead": {
+            "count": summary.flagged_total,
+            "listed": [
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "owner_name": d.owner_name,
+                    "phase": d.phase.value,
+                    "stage_label": d.stage_label,
+                    "amount": d.amount,
+                    "currency": d.currency,
+                    "evidence_score": _share(d.evidence_score),
+                    "skipped_gates": list(d.skipped_gates),
+                }
+                for d in summary.flagged
+            ],
+            "not_listed": summary.flagged_not_listed,
+        },
+        "unmapped_stages": [
+            {"pipeline": pipeline, "stage": stage, "deals": count}
+            for (pipeline, stage), count in sorted(
+                run.unmapped_stages.items(), key=lambda item: (item[0][0] or "", item[0][1])
+            )
+        ],
+        "missing_fields": list(run.missing_fields),
+        "error_count": max(run.error_count, len(run.errors)),
+        "errors": list(run.errors[:ERRORS_LISTED]),
+    }
+
+
+class JsonReport:
+    """Writes the document to `out` as the audit goes: header, each deal, then the summary."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._first = True
+
+    def start(self, context: ReportContext) -> None:
+        """Write the run's facts and open the `deals` array."""
+        header = {
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": context.generated_at.isoformat(),
+            "crm": context.crm,
+            "filters": context.filters,
+        }
+        # The header object without its closing brace, so that the arrays can follow.
+        self._out.write(_dump(header)[:-1] + ',\n"deals": [')
+
+    def deal(self, row: AuditRow) -> None:
+        """Write one deal, on a line of its own."""
+        self._out.write(("\n" if self._first else ",\n") + _dump(deal_object(row)))
+        self._first = False
+
+    def finish(self, summary: AuditSummary) -> None:
+        """Close the `deals` array and write the summary."""
+        self._out.write('\n],\n"summary": ' + _dump(summary_object(summary)) + "\n}\n")

@@ -1,0 +1,98 @@
+"""What every audit report is made of: the run's context, one row per deal, the writer Protocol.
+
+An audit streams: `run_audit` hands each evaluated deal to the aggregator
+(`sync.reports.summary.AuditSummary`) and to one `ReportWriter`, then closes the writer with the
+finished summary. A writer may print rows as they come (table, JSON, CSV) or wait for the
+summary (HTML); none of them keeps the deals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from gates.results import DealEvaluation, FindingCode, GateResult
+from gates.snapshot import DealSnapshot, Phase
+
+if TYPE_CHECKING:
+    from sync.reports.summary import AuditSummary
+
+
+@dataclass(frozen=True, slots=True)
+class GateInfo:
+    """What a report shows of a catalog gate: its id, its phase and a one-line title."""
+
+    id: str
+    phase: Phase
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """Facts about the audit run that every format prints in its header."""
+
+    crm: str
+    generated_at: datetime
+    pipeline: str | None = None
+    phase: Phase | None = None
+    owner: str | None = None
+    gates: Mapping[str, GateInfo] = field(default_factory=dict)  # catalog order
+    owners: Mapping[str, str] = field(default_factory=dict)  # owner id -> display name
+
+    def gate_title(self, gate_id: str) -> str:
+        """The gate's title, or its id for a gate the catalog does not know."""
+        info = self.gates.get(gate_id)
+        return info.title if info is not None else gate_id
+
+    def owner_name(self, owner_id: str | None) -> str:
+        """The owner's display name; the id when the CRM has no name; "" for no owner."""
+        if owner_id is None:
+            return ""
+        return self.owners.get(owner_id, owner_id)
+
+    @property
+    def filters(self) -> dict[str, str | None]:
+        """The filters the audit was asked for, by option name."""
+        return {
+            "pipeline": self.pipeline,
+            "phase": self.phase.value if self.phase is not None else None,
+            "owner": self.owner,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One deal in scope of the audit: its snapshot, its evaluation and its owner's name."""
+
+    snapshot: DealSnapshot
+    evaluation: DealEvaluation
+    owner_name: str = ""
+
+    @property
+    def failing(self) -> tuple[GateResult, ...]:
+        """The gates this deal fails."""
+        return self.evaluation.failing
+
+    @property
+    def skipped(self) -> tuple[GateResult, ...]:
+        """Failing gates of a phase before the deal's: the steps the deal skipped."""
+        return tuple(r for r in self.evaluation.failing if r.skipped_phase)
+
+    @property
+    def stage_ahead(self) -> bool:
+        """The CRM stage is ahead of the evidence (a skipped phase or stage inflation)."""
+        return bool(self.skipped) or any(
+            f.code is FindingCode.STAGE_AHEAD_OF_EVIDENCE for f in self.evaluation.findings
+        )
+
+
+class ReportWriter(Protocol):
+    """One output format. Called `start` once, `deal` per deal in scope, `finish` once."""
+
+    def start(self, context: ReportContext) -> None: ...
+
+    def deal(self, row: AuditRow) -> None: ...
+
+    def finish(self, summary: AuditSummary) -> None: ...

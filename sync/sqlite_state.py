@@ -1,0 +1,377 @@
+"""The state store on one SQLite file: WAL mode, a versioned schema, one writer.
+
+The schema is versioned: `schema_version` records every migration applied, and `MIGRATIONS` is
+the ordered list of scripts; a store opens by applying the ones it lacks, each in a transaction,
+and refuses a file from a newer dealgate.
+
+One writer per state: a daemon holds an exclusive lock on `<state file>.lock` for its lifetime
+(the operating system drops it when the process dies, even by SIGKILL), and a second daemon on the
+same state is refused with `StateLocked`. A read-only store (dry runs) takes no lock and never
+writes the file: it works on an in-memory copy that is thrown away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from connector.base import Cursor
+from sync.state import (
+    ACTIVE_STATES,
+    LedgerEntry,
+    RunRecord,
+    Snooze,
+    StateError,
+    StateLocked,
+    TaskState,
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE ledger (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        deal_id TEXT NOT NULL,
+        gate_id TEXT NOT NULL,
+        task_id TEXT,
+        state TEXT NOT NULL,
+        owner_id TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX ledger_deal ON ledger (deal_id);
+    CREATE UNIQUE INDEX ledger_task ON ledger (task_id) WHERE task_id IS NOT NULL;
+    CREATE UNIQUE INDEX ledger_intent ON ledger (deal_id, gate_id) WHERE state = 'intent';
+    CREATE TABLE snooze (
+        deal_id TEXT NOT NULL,
+        gate_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        until TEXT NOT NULL,
+        PRIMARY KEY (deal_id, gate_id, task_id)
+    );
+    CREATE TABLE run (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        full INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        counts TEXT NOT NULL DEFAULT '{}',
+        errors TEXT NOT NULL DEFAULT '[]'
+    );
+    """,
+)
+
+_ACTIVE = tuple(s.value for s in ACTIVE_STATES)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat()
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class SqliteStateStore:
+    """`StateStore` on one SQLite file. `read_only` takes no lock and never writes the file."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._lock_file: IO[str] | None = None
+        try:
+            if read_only:
+                self._db = self._open_copy(path)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._lock_file = self._lock(path)
+                self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.Error as exc:
+            self._release()
+            raise StateError(f"state {path}: {exc}") from None
+
+    # -- set-up ------------------------------------------------------------------------------
+    @staticmethod
+    def _lock(path: Path) -> IO[str]:
+        lock_path = path.with_name(path.name + ".lock")
+        handle = lock_path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise StateLocked(
+                f"state {path} is in use by another dealgate process (pid {holder}); "
+                "only one daemon may run on one state"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        return handle
+
+    @staticmethod
+    def _open_copy(path: Path) -> sqlite3.Connection:
+        """An in-memory copy of the state (empty when there is none): dry runs change only it."""
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        if path.exists():
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+        return memory
+
+    def _migrate(self) -> None:
+        db = self._db
+        db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        current = int(row[0] or 0)
+        if current > len(MIGRATIONS):
+            raise StateError(
+                f"state {self.path} has schema version {current}; this dealgate knows up to "
+                f"{len(MIGRATIONS)} (upgrade dealgate)"
+            )
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self._transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _release(self) -> None:
+        if self._lock_file is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def close(self) -> None:
+        """Close the database and release the writer lock."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._release()
+
+    def __enter__(self) -> SqliteStateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    # -- meta --------------------------------------------------------------------------------
+    def _get(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def cursor(self) -> Cursor | None:
+        """The connector's high-water mark of the last finished cycle."""
+        text = self._get("cursor")
+        if text is None:
+            return None
+        value = json.loads(text)
+        return {str(k): str(v) for k, v in value.items()}
+
+    def save_cursor(self, cursor: Cursor) -> None:
+        self._set("cursor", json.dumps(dict(cursor), sort_keys=True))
+
+    def last_full_rescan(self) -> datetime | None:
+        return _parse(self._get("last_full_rescan"))
+
+    def save_full_rescan(self, at: datetime) -> None:
+        self._set("last_full_rescan", _iso(at))
+
+    def catch_up_pending(self) -> bool:
+        return self._get("catch_up_pending") == "1"
+
+    def save_catch_up_pending(self, pending: bool) -> None:
+        self._set("catch_up_pending", "1" if pending else "0")
+
+    # -- ledger ------------------------------------------------------------------------------
+    @staticmethod
+    def _entry(row: sqlite3.Row | tuple[object, ...]) -> LedgerEntry:
+        rowid, deal_id, gate_id, task_id, state, owner_id, updated_at = row
+        return LedgerEntry(
+            deal_id=str(deal_id),
+            gate_id=str(gate_id),
+            task_id=None if task_id is None else str(task_id),
+            state=TaskState(str(state)),
+            owner_id=None if owner_id is None else str(owner_id),
+            updated_at=_parse(str(updated_at)),
+            row=int(str(rowid)),
+        )
+
+    _COLUMNS = "row, deal_id, gate_id, task_id, state, owner_id, updated_at"
+
+    def tracked_deals(self) -> set[str]:
+        marks = ",".join("?" * len(_ACTIVE))
+        rows = self._db.execute(
+            f"SELECT deal_id FROM ledger WHERE state IN ({marks}) UNION SELECT deal_id FROM snooze",
+            _ACTIVE,
+        )
+        return {str(r[0]) for r in rows}
+
+    def entries(self, deal_id: str) -> list[LedgerEntry]:
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM ledger WHERE deal_id = ? ORDER BY row", (deal_id,)
+        )
+        return [self._entry(r) for r in rows]
+
+    def all_entries(self) -> list[LedgerEntry]:
+        rows = self._db.execute(f"SELECT {self._COLUMNS} FROM ledger ORDER BY row")
+        return [self._entry(r) for r in rows]
+
+    def intents(self) -> list[LedgerEntry]:
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM ledger WHERE state = 'intent' ORDER BY row"
+        )
+        return [self._entry(r) for r in rows]
+
+    def add_intents(self, entries: Sequence[LedgerEntry], at: datetime) -> list[LedgerEntry]:
+        stored: list[LedgerEntry] = []
+        with self._transaction() as db:
+            for e in entries:
+                cur = db.execute(
+                    "INSERT INTO ledger (deal_id, gate_id, task_id, state, owner_id, updated_at) "
+                    "VALUES (?, ?, NULL, 'intent', ?, ?)",
+                    (e.deal_id, e.gate_id, e.owner_id, _iso(at)),
+                )
+                row = int(cur.lastrowid or 0)
+                stored.append(
+                    LedgerEntry(e.deal_id, e.gate_id, None, TaskState.INTENT, e.owner_id, at, row)
+                )
+        return stored
+
+    def upsert(self, entries: Sequence[LedgerEntry], at: datetime) -> None:
+        with self._transaction() as db:
+            for e in entries:
+                values = (e.deal_id, e.gate_id, e.task_id, e.state.value, e.owner_id, _iso(at))
+                if e.row:
+                    db.execute(
+                        "UPDATE ledger SET deal_id = ?, gate_id = ?, task_id = ?, state = ?, "
+                        "owner_id = ?, updated_at = ? WHERE row = ?",
+                        (*values, e.row),
+                    )
+                elif e.task_id is not None:
+                    db.execute(
+                        "INSERT INTO ledger (deal_id, gate_id, task_id, state, owner_id, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) "
+                        "WHERE task_id IS NOT NULL DO UPDATE SET state = excluded.state, "
+                        "updated_at = excluded.updated_at",
+                        values,
+                    )
+                else:
+                    raise ValueError("a ledger entry needs a row or a task id")
+
+    def drop(self, rows: Sequence[int]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM ledger WHERE row = ?", [(r,) for r in rows])
+
+    # -- snoozes -----------------------------------------------------------------------------
+    def snoozes(self, deal_id: str) -> list[Snooze]:
+        rows = self._db.execute(
+            "SELECT deal_id, gate_id, task_id, until FROM snooze WHERE deal_id = ?", (deal_id,)
+        )
+        return [
+            Snooze(str(d), str(g), str(t), datetime.fromisoformat(str(u))) for d, g, t, u in rows
+        ]
+
+    def add_snoozes(self, snoozes: Sequence[Snooze]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO snooze (deal_id, gate_id, task_id, until) "
+                "VALUES (?, ?, ?, ?)",
+                [(s.deal_id, s.gate_id, s.task_id, _iso(s.until)) for s in snoozes],
+            )
+
+    def forget_deal(self, deal_id: str) -> None:
+        """Drop everything known about a deal (it was deleted in the CRM)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM ledger WHERE deal_id = ?", (deal_id,))
+            db.execute("DELETE FROM snooze WHERE deal_id = ?", (deal_id,))
+
+    # -- run history -------------------------------------------------------------------------
+    def start_run(self, started_at: datetime, *, full: bool) -> int:
+        with self._transaction() as db:
+            cur = db.execute(
+                "INSERT INTO run (started_at, full, status) VALUES (?, ?, 'running')",
+                (_iso(started_at), int(full)),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_run(
+        self,
+        run_id: int,
+        finished_at: datetime,
+        *,
+        status: str,
+        counts: Mapping[str, int],
+        errors: Sequence[str],
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE run SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
+                (
+                    _iso(finished_at),
+                    status,
+                    json.dumps(dict(counts), sort_keys=True),
+                    json.dumps(list(errors), ensure_ascii=False),
+                    run_id,
+                ),
+            )
+            # the history is for people: the last thousand cycles are plenty
+            db.execute("DELETE FROM run WHERE id <= ?", (run_id - 1000,))
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        rows = self._db.execute(
+            "SELECT id, started_at, finished_at, full, status, counts, errors FROM run "
+            "ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            RunRecord(
+                id=int(i),
+                started_at=datetime.fromisoformat(str(s)),
+                finished_at=_parse(f),
+                full=bool(full),
+                status=str(status),
+                counts={str(k): int(v) for k, v in json.loads(counts).items()},
+                errors=tuple(json.loads(errors)),
+            )
+            for i, s, f, full, status, counts, errors in rows
+        ]

@@ -1,0 +1,146 @@
+"""The engine's memory: cursor, task ledger, snoozes, rescan time and run history.
+
+`StateStore` is the small interface the engine needs; `sync.sqlite_state.SqliteStateStore`
+implements it on one SQLite file, and a PostgreSQL store can implement the same Protocol later.
+`open_store` opens the SQLite store at a path.
+
+The ledger holds one row per task dealgate created or adopted. A create is first recorded as an
+`intent` (deal, gate, no CRM id) and committed before the write; the CRM id follows after it.
+An intent left by a crash is reconciled against the CRM's marker tasks before anything is written
+again (`sync.recovery`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from connector.base import Cursor
+
+
+class StateError(Exception):
+    """The state store cannot be used (unreadable file, newer schema, ...)."""
+
+
+class StateLocked(StateError):
+    """Another process already writes to this state."""
+
+
+class TaskState(StrEnum):
+    """Where a ledger task stands, as far as dealgate knows."""
+
+    INTENT = "intent"  # about to be created; no CRM id yet
+    OPEN = "open"  # exists in the CRM, open
+    COMPLETING = "completing"  # dealgate is completing it
+    COMPLETED = "completed"  # completed by dealgate
+    CLOSED_BY_REP = "closed_by_rep"  # completed or deleted by someone else
+
+
+ACTIVE_STATES = frozenset({TaskState.INTENT, TaskState.OPEN, TaskState.COMPLETING})
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One task dealgate created or adopted."""
+
+    deal_id: str
+    gate_id: str
+    task_id: str | None
+    state: TaskState
+    owner_id: str | None = None
+    updated_at: datetime | None = None
+    row: int = 0  # store key; 0 for entries not yet stored
+
+
+@dataclass(frozen=True, slots=True)
+class Snooze:
+    """No new task for (deal, gate) before `until`; `task_id` is the task whose closing began it."""
+
+    deal_id: str
+    gate_id: str
+    task_id: str
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One cycle in the run history."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    full: bool
+    status: str  # running | ok | failed | interrupted
+    counts: Mapping[str, int]
+    errors: tuple[str, ...]
+
+
+class StateStore(Protocol):
+    """What the engine keeps between cycles. Every method commits before it returns."""
+
+    def close(self) -> None: ...
+
+    def cursor(self) -> Cursor | None: ...
+
+    def save_cursor(self, cursor: Cursor) -> None: ...
+
+    def last_full_rescan(self) -> datetime | None: ...
+
+    def save_full_rescan(self, at: datetime) -> None: ...
+
+    def catch_up_pending(self) -> bool:
+        """True when the last cycle deferred tasks, so the next cycle must re-read every deal."""
+        ...
+
+    def save_catch_up_pending(self, pending: bool) -> None: ...
+
+    def tracked_deals(self) -> set[str]:
+        """Deals with an active ledger entry or a snooze."""
+        ...
+
+    def entries(self, deal_id: str) -> list[LedgerEntry]: ...
+
+    def all_entries(self) -> list[LedgerEntry]: ...
+
+    def snoozes(self, deal_id: str) -> list[Snooze]: ...
+
+    def intents(self) -> list[LedgerEntry]: ...
+
+    def add_intents(self, entries: Sequence[LedgerEntry], at: datetime) -> list[LedgerEntry]:
+        """Store intents (committed before returning); the returned entries carry their row."""
+        ...
+
+    def upsert(self, entries: Sequence[LedgerEntry], at: datetime) -> None:
+        """Store entries: by row when set, else by CRM task id (insert when new)."""
+        ...
+
+    def drop(self, rows: Sequence[int]) -> None: ...
+
+    def add_snoozes(self, snoozes: Sequence[Snooze]) -> None: ...
+
+    def forget_deal(self, deal_id: str) -> None: ...
+
+    def start_run(self, started_at: datetime, *, full: bool) -> int: ...
+
+    def finish_run(
+        self,
+        run_id: int,
+        finished_at: datetime,
+        *,
+        status: str,
+        counts: Mapping[str, int],
+        errors: Sequence[str],
+    ) -> None: ...
+
+    def runs(self, limit: int = 20) -> list[RunRecord]: ...
+
+
+def open_store(path: Path, *, read_only: bool = False) -> StateStore:
+    """The SQLite state at `path` (created when missing, unless read-only)."""
+    from sync.sqlite_state import SqliteStateStore
+
+    return SqliteStateStore(path, read_only=read_only)

@@ -1,0 +1,89 @@
+"""The words of a task: subject and body, in English or Japanese (`tasks.language`).
+
+A task names what is missing (the gate and its reasons), why it matters (the gate's line from
+the method) and how to close it. The connector adds the `dealgate:<gate_id>` marker line to the
+body itself (`connector.markers`), so the body here is plain text without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+SUBJECT_PREFIX = "[dealgate] "
+SUBJECT_MAX = 255  # Salesforce Task.Subject
+
+_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "deal": "Deal",
+        "missing": "What is missing",
+        "why": "Why it matters",
+        "how": "How to close it",
+        "auto": "dealgate completes this task by itself once the evidence is in the CRM.",
+    },
+    "ja": {
+        "deal": "案件",
+        "missing": "不足している点",
+        "why": "なぜ重要か",
+        "how": "完了させるには",
+        "auto": "CRM に根拠が入力されると、dealgate がこのタスクを自動で完了します。",
+    },
+}
+
+LANGUAGES = tuple(_LABELS)
+
+
+class Wording(Protocol):
+    """A text in both languages (gates.Text)."""
+
+    def get(self, lang: str) -> str: ...
+
+
+class GateWording(Protocol):
+    """What a task says of its gate: a structural view of `gates.Gate`."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> Wording: ...
+
+    @property
+    def why(self) -> Wording: ...
+
+    @property
+    def how(self) -> Wording: ...
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def task_subject(gate: GateWording, language: str = "en") -> str:
+    """`[dealgate] <gate title>`, at most 255 characters."""
+    title = " ".join(gate.title.get(language).split()) or gate.id
+    return _truncate(SUBJECT_PREFIX + title, SUBJECT_MAX)
+
+
+def task_body(
+    gate: GateWording,
+    reasons: Sequence[str],
+    deal_name: str,
+    language: str = "en",
+    *,
+    closes_itself: bool = True,
+) -> str:
+    """The plain-text body: deal, what is missing (with the gate's reasons), why, how."""
+    labels = _LABELS.get(language, _LABELS["en"])
+    lines = [f"{labels['deal']}: {deal_name}" if deal_name else None]
+    lines.append(f"{labels['missing']}: {gate.title.get(language)}")
+    lines.extend(f"- {reason}" for reason in reasons if reason.strip())
+    why = gate.why.get(language).strip()
+    if why:
+        lines.append(f"{labels['why']}: {why}")
+    how = gate.how.get(language).strip()
+    if how:
+        lines.append(f"{labels['how']}: {how}")
+    if closes_itself:
+        lines.append(labels["auto"])
+    return "\n".join(line for line in lines if line is not None)
