@@ -94,6 +94,19 @@ def check_config(
     typer.echo(f"{config}: configuration is valid ({where})")
 
 
+@app.command("demo")
+def demo(
+    crm: Annotated[str, typer.Option("--crm", help="hubspot or salesforce.")] = "hubspot",
+) -> None:
+    """Start the sandbox CRM, seed it, run one write cycle, show the result."""
+    from sync.demo import run_demo
+
+    if crm not in {"hubspot", "salesforce"}:
+        fail(f"--crm must be hubspot or salesforce (got {crm!r})")
+    configure_logging("error")  # the summary shows the warnings; keep the console readable
+    run_demo(crm)
+
+
 @app.command("run")
 def run(
     config: ConfigOption,
@@ -170,7 +183,9 @@ def mappings_show(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Show this configuration's mapping.")
     ] = None,
-    crm: Annotated[str, typer.Option("--crm", help="Without --config: which bundled one.")] = "hubspot",
+    crm: Annotated[
+        str, typer.Option("--crm", help="Without --config: which bundled one.")
+    ] = "hubspot",
 ) -> None:
     """Print the effective mapping as a table."""
     from rich.console import Console

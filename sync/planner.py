@@ -249,12 +249,15 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
         )
         plan.creates.append(PlannedCreate(create, deal.name, priority_rank(result, order[gate_id])))
     if unowned:
-        who = f"owner {deal.owner_id} is inactive or unknown" if deal.owner_id else "no owner"
+        who = (
+            f"the deal's owner {deal.owner_id} is inactive or unknown"
+            if deal.owner_id
+            else "the deal has no owner"
+        )
         plan.findings.append(
             Finding(
                 FindingCode.NO_OWNER,
-                f"{unowned} task(s) not created: the deal has {who} and no usable "
-                "tasks.fallback_owner is set",
+                f"{unowned} task(s) not created: {who} and no usable tasks.fallback_owner is set",
             )
         )
     return plan

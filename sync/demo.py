@@ -1,0 +1,174 @@
+"""`dealgate demo`: the whole product in a few seconds, against the embedded sandbox CRM.
+
+Starts the sandbox (HubSpot by default, Salesforce with `crm="salesforce"`) seeded with demo
+deals, runs one write cycle through the real connector over HTTP, and shows what happened: deals
+per phase, the gates failing most, the tasks created per owner, and one task as a rep sees it.
+Everything it starts it stops; the state store lives in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from connector.base import Connector
+from gates.snapshot import Phase
+from sandbox.serve import sample_configs
+from sync.checks import load_method
+from sync.config import Settings, parse_settings
+from sync.cycle import CycleReport
+from sync.engine import Engine
+from sync.evaluate import EvaluationRun, evaluate_stream
+from sync.factory import build_connector
+from sync.logs import register_secrets
+from sync.state import open_store
+
+
+@contextmanager
+def _sandbox(crm: str) -> Iterator[tuple[Any, str]]:
+    """The seeded sandbox for `crm` and a configuration text pointing at it."""
+    if crm == "salesforce":
+        from sandbox import salesforce
+
+        with salesforce.start(seed="demo") as sf:
+            yield sf, sample_configs("http://unused", sf.url, sf.ca_file, sf.token)["salesforce"]
+    else:
+        from sandbox import hubspot
+
+        with hubspot.start(seed="demo") as hs:
+            yield hs, sample_configs(hs.url, "https://unused", "", hs.token)["hubspot"]
+
+
+def _task_as_rep_sees_it(sandbox: Any, crm: str, task_id: str) -> tuple[str, str] | None:
+    """(subject, body text) of a task, read straight from the sandbox CRM's store."""
+    if crm == "salesforce":
+        record = sandbox.store.get("Task", task_id)
+        if record is None:
+            return None
+        return str(record.get("Subject", "")), str(record.get("Description", ""))
+    props = sandbox.store.get("tasks", task_id)
+    if props is None:
+        return None
+    body = re.sub(r"</p>\s*", "\n", str(props.get("hs_task_body", "")))
+    return str(props.get("hs_task_subject", "")), html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def _phase_and_gate_counts(
+    settings: Settings, connector: Connector, now: datetime
+) -> tuple[Counter[str], Counter[str], int]:
+    """Deals per phase and failing gates per gate id, read after the cycle."""
+    mapping, catalog = load_method(settings)
+    existing = connector.existing_fields()
+    stages = {(s.pipeline, s.stage): s for s in connector.stages()}
+    run = EvaluationRun()
+    phases: Counter[str] = Counter()
+    failing: Counter[str] = Counter()
+    stream = connector.read_all(mapping.read_spec(existing, settings.tasks.snooze_days))
+    for item in evaluate_stream(stream, mapping, catalog, stages, existing, now, run):
+        if item.evaluation is None:
+            phases["(closed lost)"] += 1
+            continue
+        phases[item.evaluation.phase.value] += 1
+        failing.update(r.gate_id for r in item.evaluation.failing)
+    return phases, failing, sum(run.unmapped_stages.values())
+
+
+def _print_report(
+    console: Console,
+    crm: str,
+    report: CycleReport,
+    phases: Counter[str],
+    failing: Counter[str],
+    unmapped: int,
+    owners: dict[str, str],
+) -> None:
+    console.print(
+        f"[bold]dealgate demo[/bold] against the {crm} sandbox: {report.deals_read} deals read, "
+        f"{report.deals_evaluated} evaluated, {report.tasks_created} tasks created, "
+        f"{report.tasks_deferred} deferred by the per-owner cap, {report.api_calls} API calls."
+    )
+    table = Table(title="Deals per phase")
+    table.add_column("phase")
+    table.add_column("deals", justify="right")
+    for phase in [*(p.value for p in Phase), "(closed lost)"]:
+        if phases[phase]:
+            table.add_row(phase, str(phases[phase]))
+    if unmapped:
+        table.add_row("(stage not mapped: skipped)", str(unmapped))
+    console.print(table)
+
+    table = Table(title="Gates failing most")
+    table.add_column("gate")
+    table.add_column("deals failing", justify="right")
+    for gate_id, count in failing.most_common(8):
+        table.add_row(gate_id, str(count))
+    console.print(table)
+
+    per_owner = Counter(
+        a.owner_id or "?" for a in report.actions if a.op == "create" and a.ok is not False
+    )
+    table = Table(title="Tasks created per owner")
+    table.add_column("owner")
+    table.add_column("tasks", justify="right")
+    for owner_id, count in per_owner.most_common():
+        table.add_row(f"{owners.get(owner_id, owner_id)} ({owner_id})", str(count))
+    console.print(table)
+    findings = Counter(f.code.value for _, f in report.findings)
+    if findings:
+        table = Table(title="Deal findings of the planner")
+        table.add_column("finding")
+        table.add_column("deals", justify="right")
+        for code, count in findings.most_common():
+            table.add_row(code, str(count))
+        console.print(table)
+    for line in report.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(line)}")
+
+
+def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleReport:
+    """Run the demo and print its summary; returns the cycle report."""
+    console = console or Console()
+    with (
+        _sandbox(crm) as (box, config_text),
+        tempfile.TemporaryDirectory(prefix="dealgate-demo-") as tmp,
+    ):
+        settings = parse_settings(
+            config_text + "state: sqlite:///demo.db\n", "demo.yaml", env={}, base_dir=Path(tmp)
+        )
+        register_secrets(settings.secrets())
+        mapping, catalog = load_method(settings)
+        connector = build_connector(settings)
+        store = open_store(settings.state_path)
+        try:
+            engine = Engine(settings, connector, store, mapping=mapping, catalog=catalog)
+            report = engine.run_cycle()
+        finally:
+            store.close()
+        phases, failing, unmapped = _phase_and_gate_counts(settings, connector, datetime.now(UTC))
+        owners = {o.id: o.name for o in connector.owners().values()}
+        _print_report(console, crm, report, phases, failing, unmapped, owners)
+        created = [a for a in report.actions if a.op == "create" and a.ok and a.task_id]
+        if created:
+            sample = _task_as_rep_sees_it(box, crm, created[0].task_id or "")
+            if sample is not None:
+                subject, body = sample
+                console.print(
+                    Panel(
+                        escape(body.strip()),
+                        title=f"A task as the rep sees it: {escape(subject)}",
+                        expand=False,
+                    )
+                )
+    return report
