@@ -2,8 +2,9 @@
 
 A mark is `(ms, floor, seen)`:
 - `ms`: the newest modification time read so far (HubSpot's clock, epoch ms).
-- `floor`: everything modified at or before it is already reflected (a full read set it by
-  reading contacts and tasks through consistent batch reads), so the next search starts after it.
+- `floor`: everything modified at or before it is already reflected, so the next search starts
+  after it. A poll that started at P raises it to P - lookback; a full read sets it for contacts
+  and tasks to their newest modification time, having read them through consistent batch reads.
 - `seen`: records already read whose modification time is inside the lookback window, by
   timestamp. Search lags writes, so each poll re-reads from `ms - lookback`; `seen` keeps the
   records already handled in that window from being read again (this is the composite
@@ -47,6 +48,18 @@ class Mark:
         if sum(len(ids) for ids in kept.values()) > MAX_SEEN:
             kept = {}
         return Mark(newest, self.floor, kept)
+
+    def settle(self, floor: int) -> Mark:
+        """The mark with its floor raised to `floor` (seen entries at or below it dropped).
+
+        A poll that started at time P read everything indexed then; records modified before
+        P - lookback were indexed (the lookback exceeds search lag and clock skew), so after
+        the poll the floor may rise to P - lookback. Without it an idle account would re-page
+        the last window of changes forever."""
+        if floor <= self.floor:
+            return self
+        kept = {ms: ids for ms, ids in self.seen.items() if ms > floor}
+        return Mark(self.ms, floor, kept)
 
     def remember(self, read: Iterable[tuple[str, int]], oldest: int) -> Mark:
         """The same mark with `read` added to `seen` (entries older than `oldest` dropped),

@@ -30,7 +30,7 @@ from connector.base import Cursor, RawDeal, ReadSpec
 from connector.hubspot import vocab
 from connector.hubspot.cursor import Mark, decode, encode
 from connector.hubspot.reads import associations, batch_read, deal_properties, hydrate, in_chunks
-from connector.hubspot.records import Json, record_ms, time_ms
+from connector.hubspot.records import Json, record_ms, time_ms, to_ms
 from connector.hubspot.search import latest_ms, scan_by_id, scan_modified
 from connector.hubspot.transport import Transport
 
@@ -83,6 +83,7 @@ def full_read(ctx: ReadContext) -> HubSpotDealStream:
         contacts_at = latest_ms(t, vocab.CONTACTS, vocab.CONTACT_MODIFIED) or 0
         tasks_at = latest_ms(t, vocab.TASKS, vocab.TASK_MODIFIED) or 0
         window_start = deals_at - ctx.lookback_ms
+        settled = to_ms(ctx.now) - ctx.lookback_ms
         seen = Mark(deals_at)
         deals = scan_by_id(t, vocab.DEALS, deal_properties(ctx.spec))
         for chunk in in_chunks(deals):
@@ -90,7 +91,7 @@ def full_read(ctx: ReadContext) -> HubSpotDealStream:
             seen = seen.remember([(i, ms) for i, ms in recent if ms >= window_start], window_start)
             yield from hydrate(t, ctx.spec, chunk, ctx.now)
         out.cursor = {
-            **encode(vocab.DEALS, seen),
+            **encode(vocab.DEALS, seen.settle(settled)),
             # contacts and tasks were read through consistent batch reads: all changes up to
             # the start are in this read, so the next poll starts after them.
             **encode(vocab.CONTACTS, Mark(contacts_at, contacts_at)),
@@ -123,7 +124,8 @@ def changed_read(ctx: ReadContext, since: Cursor) -> HubSpotDealStream:
             advanced = advanced.advance(pairs, ctx.lookback_ms)
             fresh = [d for d in chunk if _first_time(str(d["id"]), yielded)]
             yield from hydrate(ctx.transport, ctx.spec, fresh, ctx.now)
-        cursor.update(encode(vocab.DEALS, advanced))
+        settled = to_ms(ctx.now) - ctx.lookback_ms
+        cursor.update(encode(vocab.DEALS, advanced.settle(settled)))
 
         for kind, modified in (
             (vocab.CONTACTS, vocab.CONTACT_MODIFIED),
@@ -131,7 +133,7 @@ def changed_read(ctx: ReadContext, since: Cursor) -> HubSpotDealStream:
         ):
             linked = _Linked(ctx, kind, modified, decode(since, kind), yielded)
             yield from linked.changes()
-            cursor.update(encode(kind, linked.advanced))
+            cursor.update(encode(kind, linked.advanced.settle(settled)))
 
         archived_after = int(since.get(ARCHIVED_KEY, "0") or 0)
         newest = archived_after

@@ -44,7 +44,7 @@ def connect(
         **settings,
     }
     return HubSpotConnector(
-        HubSpotSettings(**values), sleep=sleeps or Sleeps(), now=sandbox.store.now
+        HubSpotSettings(**values), sleep=sleeps or Sleeps(), now=lambda: sandbox.store.now()
     )
 
 

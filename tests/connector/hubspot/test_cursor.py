@@ -48,3 +48,11 @@ def test_oversized_window_is_dropped_not_kept() -> None:
 
 def test_garbage_cursor_is_an_empty_mark() -> None:
     assert decode({"deals": "yesterday"}, "deals") == Mark()
+
+
+def test_settling_raises_the_floor_and_forgets_what_lies_below() -> None:
+    mark = Mark(1_000_000, 0, {1_000_000: frozenset({"1"})})
+    settled = mark.settle(1_000_000 + 5)
+    assert settled.search_from(LOOKBACK) == 1_000_006
+    assert settled.seen == {}
+    assert settled.settle(10) == settled  # a floor never goes down

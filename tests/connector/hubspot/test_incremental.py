@@ -200,3 +200,24 @@ def test_own_task_writes_do_not_trigger_rereads_but_a_reps_edit_does(
     frozen.store.update("tasks", created.task_id or "", {"hs_task_status": "COMPLETED"})
     (deal,) = list(connector.read_changed(SPEC, quiet.cursor))
     assert [(t.gate_id, t.is_open) for t in deal.tasks] == [("budget_confirmed", False)]
+
+
+def test_window_of_a_bulk_change_stops_being_paged_once_it_has_passed(
+    frozen: HubSpotSandbox,
+) -> None:
+    for deal_id in frozen.store.generate(450, contacts_per_deal=0, tasks_per_deal=0):
+        frozen.store.update("deals", deal_id, {"dealname": "bulk edit"})  # all at T0
+    connector = connect(frozen, lookback_minutes=10)
+    full = connector.read_all(SPEC)
+    list(full)
+    frozen.app.reset_log()
+    right_after = connector.read_changed(SPEC, full.cursor)
+    assert list(right_after) == []
+    assert search_calls(frozen) == 3  # the 450 deals of the window, paged and skipped
+    _advance(frozen, minutes=11)
+    settling = connector.read_changed(SPEC, right_after.cursor)
+    list(settling)
+    frozen.app.reset_log()
+    steady = connector.read_changed(SPEC, settling.cursor)
+    assert list(steady) == []
+    assert search_calls(frozen) == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sandbox.hubspot import HubSpotSandbox
 from tests.connector.hubspot.helpers import SPEC, connect, search_calls
 
@@ -28,6 +30,7 @@ def _task(hs: HubSpotSandbox, deal_id: str, body: str, status: str = "NOT_STARTE
     return task_id
 
 
+@pytest.mark.slow
 def test_full_read_past_the_search_cap_loses_no_deal(hs_empty: HubSpotSandbox) -> None:
     ids = hs_empty.store.generate(10_001, contacts_per_deal=0, tasks_per_deal=0)
     connector = connect(hs_empty)
