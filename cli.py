@@ -142,6 +142,41 @@ def init(
     typer.echo(f"wrote {output}; next: dealgate check-config --config {output}")
 
 
+schema_app = typer.Typer(help="The CRM fields and labels dealgate reads.")
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("install")
+def schema_install(
+    config: ConfigOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what is missing; create nothing.")
+    ] = False,
+) -> None:
+    """Create the default custom fields (HubSpot: properties and association labels).
+
+    Salesforce: prints the exact field list for the admin (custom fields are deployed by an admin
+    through Setup or a metadata deployment), marking the ones the org already has.
+    """
+    from sync.factory import build_connector
+
+    settings = load(config)
+    connector = build_connector(settings)
+    if settings.crm == "salesforce":
+        from connector.salesforce.schema import render
+
+        typer.echo(render(connector.existing_fields()))
+        return
+    from connector.hubspot import HubSpotConnector
+
+    assert isinstance(connector, HubSpotConnector)
+    actions = connector.install_schema(dry_run=dry_run)
+    for line in actions:
+        typer.echo(line)
+    if not actions:
+        typer.echo("nothing to do: every dealgate property and label exists")
+
+
 gates_app = typer.Typer(help="The gate catalog.")
 app.add_typer(gates_app, name="gates")
 
