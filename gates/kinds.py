@@ -1,0 +1,377 @@
+"""Gate kinds: one pure evaluator per kind, compiled once per gate into a closure.
+
+A kind's compiler reads the gate's params once and returns a probe,
+`(snapshot, now) -> reasons`: an empty tuple when the gate passes, else one human reason per
+problem ("budget status is 'estimated'"). `evaluate_gate` adds the `not_evaluated` rule (an
+evidence attribute outside `snapshot.mapped`) and builds the `GateResult`; gates.evaluate does
+the same for a whole catalog, compiled once.
+
+Built-in and user gates use the same kinds; the file format is in gates/spec.py.
+`now` must be timezone-aware; naive datetimes on the snapshot are taken as UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
+
+from gates.attributes import (
+    ROLE_NAMES,
+    STANDARD_ATTRIBUTES,
+    family,
+    label,
+    role_phrase,
+    stance_phrase,
+)
+from gates.model import Gate, thaw
+from gates.placeholder import is_placeholder, placeholder_reason
+from gates.results import GateResult, Outcome
+from gates.snapshot import DealSnapshot, KeyContact, Role
+from gates.spec import (
+    DateWithinParams,
+    EnumInParams,
+    KeyPersonContactedParams,
+    RoleParams,
+    StanceAlignedParams,
+)
+
+Reasons = tuple[str, ...]
+Probe = Callable[[DealSnapshot, datetime], Reasons]
+Compiler = Callable[[Gate], Probe]
+
+PASS: Reasons = ()
+
+KINDS: dict[str, Compiler] = {}
+
+
+def register(kind: str) -> Callable[[Compiler], Compiler]:
+    """Register the compiler of a kind under its name (the `kind:` of a gate file)."""
+
+    def add(compiler: Compiler) -> Compiler:
+        KINDS[kind] = compiler
+        return compiler
+
+    return add
+
+
+def aware(moment: datetime) -> datetime:
+    """`moment` with a timezone; naive datetimes are taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _among(count: int) -> str:
+    if count == 0:
+        return "(no contacts on the deal)"
+    return f"among {count} contact{'' if count == 1 else 's'}"
+
+
+def _name(contact: KeyContact) -> str:
+    return contact.name or contact.id
+
+
+def _not_set(attribute: str) -> Reasons:
+    return (f"{label(attribute)} is not set",)
+
+
+def _placeholder_reasons(name: str) -> Callable[[str | None], Reasons]:
+    """`text -> (reason,)` for a text already known to be a placeholder, kept per text."""
+    seen: dict[str | None, Reasons] = {}
+
+    def reasons(text: str | None) -> Reasons:
+        found = seen.get(text)
+        if found is None:
+            found = (placeholder_reason(name, text) or f"{name} is a placeholder",)
+            if len(seen) < 256:
+                seen[text] = found
+        return found
+
+    return reasons
+
+
+# -- value kinds ----------------------------------------------------------------------------
+
+
+@register("field_present")
+def field_present(gate: Gate) -> Probe:
+    """Passes when the attribute is set (text: not blank)."""
+    attribute = gate.evidence[0]
+    get = attrgetter(attribute)
+    is_text = family(attribute) == "text"
+    missing = _not_set(attribute)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        value = get(snapshot)
+        if value is None or (is_text and not value.strip()):
+            return missing
+        return PASS
+
+    return probe
+
+
+@register("enum_in")
+def enum_in(gate: Gate) -> Probe:
+    """Passes when the value is one of `values`; a value in `rejected` fails as "rejected"."""
+    params = EnumInParams.model_validate(thaw(gate.params))
+    attribute = gate.evidence[0]
+    get = attrgetter(attribute)
+    is_text = family(attribute) == "text"
+
+    def key(value: str) -> str:
+        return value.strip().casefold() if is_text else value
+
+    allowed = frozenset(key(v) for v in params.values)
+    rejected = frozenset(key(v) for v in params.rejected)
+    noun = label(attribute).removesuffix(" status")
+    missing = _not_set(attribute)
+    rejected_reason = (f"{noun} rejected",)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        value = get(snapshot)
+        if value is None:
+            return missing
+        # Enum members hash and compare as their string values.
+        found = value.strip().casefold() if is_text else value
+        if found in allowed:
+            return PASS
+        if found in rejected:
+            return rejected_reason
+        return (f"{label(attribute)} is '{value}'",)
+
+    return probe
+
+
+@register("text_real")
+def text_real(gate: Gate) -> Probe:
+    """Passes when the text is not a placeholder (gates/placeholder.py)."""
+    attribute = gate.evidence[0]
+    get = attrgetter(attribute)
+    failure = _placeholder_reasons(label(attribute))
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        text = get(snapshot)
+        return PASS if not is_placeholder(text) else failure(text)
+
+    return probe
+
+
+@register("all_text_real")
+def all_text_real(gate: Gate) -> Probe:
+    """Passes when none of the texts is a placeholder; one reason per placeholder."""
+    fields = tuple((attrgetter(a), _placeholder_reasons(label(a))) for a in gate.evidence)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        reasons = PASS
+        for get, failure in fields:
+            text = get(snapshot)
+            if is_placeholder(text):
+                reasons = (*reasons, *failure(text))
+        return reasons
+
+    return probe
+
+
+@register("date_set")
+def date_set(gate: Gate) -> Probe:
+    """Passes when every date is set; one reason per missing date."""
+    fields = tuple((_not_set(a)[0], attrgetter(a)) for a in gate.evidence)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        reasons = PASS
+        for reason, get in fields:
+            if get(snapshot) is None:
+                reasons = (*reasons, reason)
+        return reasons
+
+    return probe
+
+
+@register("date_within")
+def date_within(gate: Gate) -> Probe:
+    """Passes when the date lies within `within_days` of the run's day, in `direction`."""
+    params = DateWithinParams.model_validate(thaw(gate.params))
+    attribute = gate.evidence[0]
+    get = attrgetter(attribute)
+    days = params.within_days
+    low = 0 if params.direction == "future" else -days
+    high = 0 if params.direction == "past" else days
+    where = {"past": "before", "future": "after", "either": "of"}[params.direction]
+    missing = _not_set(attribute)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        value: date | None = get(snapshot)
+        if value is None:
+            return missing
+        if isinstance(value, datetime):
+            value = aware(value).date()
+        offset = (value - now.date()).days
+        if low <= offset <= high:
+            return PASS
+        return (f"{label(attribute)} {value.isoformat()} is not within {days} days {where} today",)
+
+    return probe
+
+
+@register("flag_true")
+def flag_true(gate: Gate) -> Probe:
+    """Passes when the yes/no attribute is true."""
+    attribute = gate.evidence[0]
+    get = attrgetter(attribute)
+    missing = _not_set(attribute)
+    no = (f"{label(attribute)} is false",)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        value = get(snapshot)
+        if value is True:
+            return PASS
+        return missing if value is None else no
+
+    return probe
+
+
+# -- contact kinds --------------------------------------------------------------------------
+
+
+def _has_role(contacts: tuple[KeyContact, ...], role: Role) -> bool:
+    # A plain loop, not any(...): no generator per call on this hot path.
+    for contact in contacts:  # noqa: SIM110
+        if contact.role is role:
+            return True
+    return False
+
+
+@register("role_present")
+def role_present(gate: Gate) -> Probe:
+    """Passes when a contact with `role` is on the deal."""
+    role = RoleParams.model_validate(thaw(gate.params)).role
+    phrase = role_phrase((role,))
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        contacts = snapshot.contacts
+        if _has_role(contacts, role):
+            return PASS
+        return (f"no {phrase} {_among(len(contacts))}",)
+
+    return probe
+
+
+@register("key_person_contacted")
+def key_person_contacted(gate: Gate) -> Probe:
+    """Passes when a contact with one of `roles` was contacted within `within_days`.
+
+    "Within N days" is `now - last_contacted <= N * 24 h` (DESIGN.md section 5).
+    """
+    params = KeyPersonContactedParams.model_validate(thaw(gate.params))
+    roles = frozenset(params.roles)
+    window = timedelta(days=params.within_days)
+    phrase = role_phrase(params.roles)
+    noun = "key person" if len(params.roles) > 1 else phrase
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        latest: datetime | None = None
+        found = False
+        for contact in snapshot.contacts:
+            if contact.role not in roles:
+                continue
+            found = True
+            last = contact.last_contacted
+            if last is None:
+                continue
+            if last.tzinfo is None:
+                last = last.replace(tzinfo=UTC)
+            if now - last <= window:
+                return PASS
+            if latest is None or last > latest:
+                latest = last
+        if not found:
+            return (f"no {phrase} {_among(len(snapshot.contacts))}",)
+        when = latest.date().isoformat() if latest is not None else "never"
+        return (f"no {noun} contacted within {params.within_days} days (last: {when})",)
+
+    return probe
+
+
+@register("decision_process")
+def decision_process(gate: Gate) -> Probe:
+    """Passes when the text is real and a contact with `role` (default D) is on the deal."""
+    role = RoleParams.model_validate(thaw(gate.params)).role
+    attribute = gate.evidence[0]
+    get = attrgetter(attribute)
+    failure = _placeholder_reasons(label(attribute))
+    phrase = role_phrase((role,))
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        text = get(snapshot)
+        reasons = PASS if not is_placeholder(text) else failure(text)
+        contacts = snapshot.contacts
+        if _has_role(contacts, role):
+            return reasons
+        return (*reasons, f"no {phrase} {_among(len(contacts))}")
+
+    return probe
+
+
+@register("stance_aligned")
+def stance_aligned(gate: Gate) -> Probe:
+    """Passes when at least `min_count` contacts have `role` and each has one of `stances`."""
+    params = StanceAlignedParams.model_validate(thaw(gate.params))
+    role, wanted, needed = params.role, frozenset(params.stances), params.min_count
+    phrase = role_phrase((role,))
+    role_name = ROLE_NAMES[role]
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        members = [c for c in snapshot.contacts if c.role is role]
+        reasons: list[str] = []
+        if len(members) < needed:
+            if members:
+                reasons.append(f"only {len(members)} {phrase}, {needed} needed")
+            else:
+                reasons.append(f"no {phrase} {_among(len(snapshot.contacts))}")
+        for contact in members:
+            if contact.stance not in wanted:
+                reasons.append(f"{role_name} {_name(contact)} is {stance_phrase(contact.stance)}")
+        return tuple(reasons)
+
+    return probe
+
+
+# -- running --------------------------------------------------------------------------------
+
+
+def compile_probe(gate: Gate) -> Probe:
+    """The probe of `gate` (KeyError for a kind that is not registered)."""
+    return KINDS[gate.kind](gate)
+
+
+def needed(gate: Gate) -> frozenset[str]:
+    """The evidence attributes that must be in `snapshot.mapped` for the gate to be evaluated.
+
+    Standard fields such as `close_date` exist in every account, so they are never needed.
+    """
+    return frozenset(a for a in gate.evidence if a not in STANDARD_ATTRIBUTES)
+
+
+def not_mapped_reason(missing: frozenset[str]) -> str:
+    """The reason of a `not_evaluated` result: `not mapped: budget_status`."""
+    return f"not mapped: {', '.join(sorted(missing))}"
+
+
+def evaluate_gate(
+    gate: Gate, snapshot: DealSnapshot, now: datetime, *, skipped_phase: bool = False
+) -> GateResult:
+    """Evaluate one gate on one deal at `now` (compiles the gate; gates.evaluate precompiles).
+
+    `not_evaluated` when an evidence attribute is not in `snapshot.mapped`.
+    """
+    missing = needed(gate) - snapshot.mapped
+    if missing:
+        reason = not_mapped_reason(missing)
+        return GateResult(gate.id, gate.phase, Outcome.NOT_EVALUATED, (reason,), skipped_phase)
+    reasons = compile_probe(gate)(snapshot, aware(now))
+    outcome = Outcome.FAILED if reasons else Outcome.PASSED
+    return GateResult(gate.id, gate.phase, outcome, reasons, skipped_phase)
+
+
+def known_kinds() -> tuple[str, ...]:
+    """The registered kind names, sorted."""
+    return tuple(sorted(KINDS))

@@ -1,0 +1,78 @@
+"""The placeholder rule: text evidence counts only when it says something (DESIGN.md section 5).
+
+A text is a placeholder when, after trimming whitespace and trailing `.`, `!`, `?`, it is
+case-insensitively equal to one of `tbd`, `tbc`, `n/a`, `na`, `none`, `unknown`, `-`, `--`, `?`,
+`未定`, `不明`, `なし`; or when it is empty (or missing).
+
+Japanese input is handled too: the text is folded with Unicode NFKC before the comparison, so
+full-width letters and punctuation count as their ASCII forms (`ＴＢＤ`, `Ｎ／Ａ`, `？`, `！`,
+`．`, `－`), and the ideographic full stop `。` (and its half-width form `｡`) and the ellipsis
+`…` are trimmed like `.`. Ideographic spaces are whitespace. A text that merely contains a
+placeholder word (`TBD by March`, `未定です`) is real.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {"tbd", "tbc", "n/a", "na", "none", "unknown", "-", "--", "?", "未定", "不明", "なし"}
+)
+
+# Trailing punctuation to trim: the rule's ASCII set plus the Japanese forms.
+_TRAILING = ".!?。｡．！？…"
+# No placeholder is longer than this once trimmed; NFKC never shortens text to one of them
+# (none holds a character that composition could produce), so longer text is real at once.
+_LONGEST = max(len(p) for p in PLACEHOLDERS)
+
+
+def _trim(text: str) -> str:
+    trimmed = text.strip()
+    while trimmed and trimmed[-1] in _TRAILING:
+        trimmed = trimmed[:-1].rstrip()
+    return trimmed
+
+
+# Verdicts on short texts, which repeat a lot ("TBD", "", "未定"); bounded.
+_VERDICTS: dict[str, bool] = {}
+_MAX_VERDICTS = 4096
+_SHORT = 32
+
+
+def _judge(text: str) -> bool:
+    trimmed = _trim(text)
+    if len(trimmed) > _LONGEST:
+        return False
+    folded = _trim(unicodedata.normalize("NFKC", trimmed)).casefold()
+    return not folded or folded in PLACEHOLDERS
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True when `text` is missing, empty, or only a placeholder such as `TBD` or `未定`."""
+    if text is None:
+        return True
+    verdict = _VERDICTS.get(text)
+    if verdict is not None:
+        return verdict
+    # Fast path: longer than any placeholder, with nothing to trim at either end.
+    if len(text) > _LONGEST and not (
+        text[0].isspace() or text[-1].isspace() or text[-1] in _TRAILING
+    ):
+        return False
+    verdict = _judge(text)
+    if len(text) <= _SHORT and len(_VERDICTS) < _MAX_VERDICTS:
+        _VERDICTS[text] = verdict
+    return verdict
+
+
+def placeholder_reason(attribute_label: str, text: str | None) -> str | None:
+    """The failure reason for a text attribute, or None when the text is real.
+
+    `decision process is a placeholder: 'TBD'`; missing or blank text reads
+    `decision process is empty (placeholder)`.
+    """
+    if not is_placeholder(text):
+        return None
+    if text is None or not _trim(text):
+        return f"{attribute_label} is empty (placeholder)"
+    return f"{attribute_label} is a placeholder: '{text.strip()}'"

@@ -1,0 +1,282 @@
+"""The gate file format: a tagged union of gate kinds, validated by pydantic.
+
+A gate file (the bundled `catalog.yaml` or one of the user's) is a mapping with one key, `gates`,
+holding a list of gates:
+
+```yaml
+gates:
+  - id: budget_confirmed
+    phase: discovery
+    kind: enum_in                 # which evaluator; selects the shape of `evidence` and `params`
+    evidence: [budget_status]     # the attributes the gate reads
+    params: {values: [confirmed]}
+    rule: budget_status is confirmed.
+    title: {en: Budget confirmed, ja: 予算を確認}
+    why: {en: ..., ja: ...}
+    how: {en: ..., ja: ...}
+    enabled: true                 # optional
+```
+
+Kinds, their evidence and params, and when they pass:
+
+- `field_present` (1 attribute): the value is set (text: not blank).
+- `enum_in` (1 enum or text attribute; `values`, `rejected`): the value is one of `values`
+  (text: trimmed, case-insensitive); a value in `rejected` fails with "<noun> rejected".
+- `text_real` (1 text attribute): the text is not a placeholder (gates/placeholder.py).
+- `all_text_real` (1+ text attributes): no text is a placeholder.
+- `date_set` (1+ date attributes): every date is set.
+- `date_within` (1 date attribute; `within_days`, `direction` past/future/either): the date
+  lies within N days of the run's day, on that side.
+- `flag_true` (1 bool attribute): the flag is true.
+- `role_present` (`contacts`; `role`): a contact with the role is on the deal.
+- `key_person_contacted` (`contacts`, `last_contacted`; `roles`, `within_days`): a contact
+  with one of the roles was last contacted within N days.
+- `decision_process` (1 text attribute, `contacts`; `role`): the text is real and a contact
+  with the role is on the deal.
+- `stance_aligned` (`contacts`; `role`, `stances`, `min_count`): at least `min_count`
+  contacts have the role, and every one of them has one of `stances`.
+
+For the contact kinds `evidence` may be left out. Every model forbids unknown keys.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gates.attributes import ATTRIBUTE_TYPES, CONTACTS, LAST_CONTACTED, family
+from gates.snapshot import ApprovalStatus, BudgetStatus, Phase, ProposalStatus, Role, Stance
+
+ENUMS: dict[str, tuple[str, ...]] = {
+    "budget_status": tuple(BudgetStatus),
+    "approval_status": tuple(ApprovalStatus),
+    "proposal_status": tuple(ProposalStatus),
+}
+
+_VALUE_TYPES = frozenset({"text", "date", "bool", "number", "enum"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextSpec(_Strict):
+    en: str = Field(min_length=1)
+    ja: str = ""
+
+
+# -- params, one model per kind ------------------------------------------------------------
+
+
+class NoParams(_Strict):
+    pass
+
+
+class EnumInParams(_Strict):
+    values: tuple[str, ...] = Field(min_length=1)
+    rejected: tuple[str, ...] = ()
+
+
+class DateWithinParams(_Strict):
+    within_days: int = Field(ge=0)
+    direction: Literal["past", "future", "either"] = "either"
+
+
+class RoleParams(_Strict):
+    role: Role = Role.DECISION_MAKER
+
+
+class KeyPersonContactedParams(_Strict):
+    roles: tuple[Role, ...] = Field(
+        (Role.DECISION_MAKER, Role.APPROVER, Role.INFLUENCER), min_length=1
+    )
+    within_days: int = Field(90, ge=0)
+
+
+class StanceAlignedParams(_Strict):
+    role: Role = Role.INFLUENCER
+    stances: tuple[Stance, ...] = Field((Stance.SUPPORTER, Stance.COOPERATOR), min_length=1)
+    min_count: int = Field(1, ge=0)
+
+
+# -- gates, one model per kind ---------------------------------------------------------------
+
+
+def _describe_slot(types: frozenset[str]) -> str:
+    return " or ".join(sorted(types))
+
+
+class GateSpec(_Strict):
+    """Fields every gate has; subclasses fix `kind`, the evidence shape and `params`."""
+
+    # Evidence shape: one type set per slot; VARIADIC repeats the single slot (1 or more).
+    SLOTS: ClassVar[tuple[frozenset[str], ...]] = ()
+    VARIADIC: ClassVar[bool] = False
+    DEFAULT_EVIDENCE: ClassVar[tuple[str, ...]] = ()
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)
+    phase: Phase
+    kind: str
+    evidence: tuple[str, ...] = Field((), validate_default=True)
+    params: Any = None
+    rule: str = ""
+    title: TextSpec
+    why: TextSpec | None = None
+    how: TextSpec | None = None
+    enabled: bool = True
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_shape(cls, evidence: tuple[str, ...]) -> tuple[str, ...]:
+        if not evidence and cls.DEFAULT_EVIDENCE:
+            return cls.DEFAULT_EVIDENCE
+        unknown = [name for name in evidence if name not in ATTRIBUTE_TYPES]
+        if unknown:
+            raise ValueError("; ".join(f"unknown attribute {name!r}" for name in unknown))
+        if cls.VARIADIC:
+            slots = (cls.SLOTS[0],) * len(evidence)
+            wanted = f"one or more {_describe_slot(cls.SLOTS[0])} attributes"
+        else:
+            slots = cls.SLOTS
+            wanted = ", ".join(_describe_slot(s) for s in slots)
+        if not evidence or len(evidence) != len(slots):
+            raise ValueError(f"needs {wanted}" if cls.VARIADIC else f"needs exactly: {wanted}")
+        for name, types in zip(evidence, slots, strict=True):
+            if family(name) not in types:
+                raise ValueError(f"{name!r} is {ATTRIBUTE_TYPES[name]}, expected {wanted}")
+        return evidence
+
+
+class FieldPresentGate(GateSpec):
+    SLOTS = (_VALUE_TYPES,)
+    kind: Literal["field_present"]
+    params: NoParams = NoParams()
+
+
+class EnumInGate(GateSpec):
+    SLOTS = (frozenset({"enum", "text"}),)
+    kind: Literal["enum_in"]
+    params: EnumInParams
+
+    @model_validator(mode="after")
+    def _values_of_the_enum(self) -> EnumInGate:
+        allowed = ENUMS.get(self.evidence[0]) if self.evidence else None
+        if allowed is not None:
+            bad = [v for v in (*self.params.values, *self.params.rejected) if v not in allowed]
+            if bad:
+                raise ValueError(
+                    f"params: {', '.join(repr(v) for v in bad)} not a value of "
+                    f"{self.evidence[0]} (one of {', '.join(allowed)})"
+                )
+        return self
+
+
+class TextRealGate(GateSpec):
+    SLOTS = (frozenset({"text"}),)
+    kind: Literal["text_real"]
+    params: NoParams = NoParams()
+
+
+class AllTextRealGate(GateSpec):
+    SLOTS = (frozenset({"text"}),)
+    VARIADIC = True
+    kind: Literal["all_text_real"]
+    params: NoParams = NoParams()
+
+
+class DateSetGate(GateSpec):
+    SLOTS = (frozenset({"date"}),)
+    VARIADIC = True
+    kind: Literal["date_set"]
+    params: NoParams = NoParams()
+
+
+class DateWithinGate(GateSpec):
+    SLOTS = (frozenset({"date"}),)
+    kind: Literal["date_within"]
+    params: DateWithinParams
+
+
+class FlagTrueGate(GateSpec):
+    SLOTS = (frozenset({"bool"}),)
+    kind: Literal["flag_true"]
+    params: NoParams = NoParams()
+
+
+class RolePresentGate(GateSpec):
+    SLOTS = (frozenset({CONTACTS}),)
+    DEFAULT_EVIDENCE = (CONTACTS,)
+    kind: Literal["role_present"]
+    params: RoleParams = RoleParams()
+
+
+class KeyPersonContactedGate(GateSpec):
+    SLOTS = (frozenset({CONTACTS}), frozenset({LAST_CONTACTED}))
+    DEFAULT_EVIDENCE = (CONTACTS, LAST_CONTACTED)
+    kind: Literal["key_person_contacted"]
+    params: KeyPersonContactedParams = KeyPersonContactedParams()
+
+
+class DecisionProcessGate(GateSpec):
+    SLOTS = (frozenset({"text"}), frozenset({CONTACTS}))
+    kind: Literal["decision_process"]
+    params: RoleParams = RoleParams()
+
+
+class StanceAlignedGate(GateSpec):
+    SLOTS = (frozenset({CONTACTS}),)
+    DEFAULT_EVIDENCE = (CONTACTS,)
+    kind: Literal["stance_aligned"]
+    params: StanceAlignedParams = StanceAlignedParams()
+
+
+AnyGateSpec = Annotated[
+    FieldPresentGate
+    | EnumInGate
+    | TextRealGate
+    | AllTextRealGate
+    | DateSetGate
+    | DateWithinGate
+    | FlagTrueGate
+    | RolePresentGate
+    | KeyPersonContactedGate
+    | DecisionProcessGate
+    | StanceAlignedGate,
+    Field(discriminator="kind"),
+]
+
+SPEC_BY_KIND: dict[str, type[GateSpec]] = {
+    get_args(cls.model_fields["kind"].annotation)[0]: cls
+    for cls in (
+        FieldPresentGate,
+        EnumInGate,
+        TextRealGate,
+        AllTextRealGate,
+        DateSetGate,
+        DateWithinGate,
+        FlagTrueGate,
+        RolePresentGate,
+        KeyPersonContactedGate,
+        DecisionProcessGate,
+        StanceAlignedGate,
+    )
+}
+
+
+def params_model(kind: str) -> type[BaseModel]:
+    """The params model of a kind (raises KeyError for an unknown kind)."""
+    annotation = SPEC_BY_KIND[kind].model_fields["params"].annotation
+    assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return annotation
+
+
+class GateFile(_Strict):
+    """A whole gate file."""
+
+    gates: list[AnyGateSpec] = Field(default_factory=list)
+
+    @field_validator("gates", mode="before")
+    @classmethod
+    def _empty(cls, gates: Any) -> Any:
+        return [] if gates is None else gates  # `gates:` with nothing under it

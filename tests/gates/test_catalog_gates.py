@@ -1,0 +1,283 @@
+"""Every built-in gate: when it passes, how it fails (with the reason a rep reads), and
+`not_evaluated` when its evidence is not mapped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from gates import Catalog, evaluate_gate, load_catalog
+from gates.results import Outcome
+from gates.snapshot import ApprovalStatus, BudgetStatus, Phase, ProposalStatus, Role, Stance
+from tests.gates.builders import NOW, TEAM, deal, person, unmapped
+
+CATALOG: Catalog = load_catalog()
+
+DESIGN_ORDER = [
+    ("scope_confirmed", Phase.DISCOVERY),
+    ("reason_confirmed", Phase.DISCOVERY),
+    ("timeline_confirmed", Phase.DISCOVERY),
+    ("competition_known", Phase.DISCOVERY),
+    ("budget_confirmed", Phase.DISCOVERY),
+    ("order_date_known", Phase.DISCOVERY),
+    ("decision_process_known", Phase.DISCOVERY),
+    ("key_person_contacted", Phase.DISCOVERY),
+    ("technical_fit_confirmed", Phase.DEFINE),
+    ("delivery_capacity_secured", Phase.DEFINE),
+    ("schedule_prepared", Phase.DEFINE),
+    ("proposal_and_quote_prepared", Phase.DEFINE),
+    ("proposal_presented_to_key_person", Phase.DEFINE),
+    ("approval_requested", Phase.DEFINE),
+    ("influencers_aligned", Phase.DECISION),
+    ("decision_maker_briefed", Phase.DECISION),
+    ("informal_award_received", Phase.DECISION),
+    ("terms_agreed", Phase.DECISION),
+    ("approval_granted", Phase.DECISION),
+    ("three_whys_documented", Phase.DECISION),
+    ("delivery_owner_assigned", Phase.DELIVERY),
+    ("invoice_sent", Phase.DELIVERY),
+    ("key_person_recent_contact", Phase.MAINTENANCE),
+]
+
+
+def outcome(gate_id: str, **changes: Any) -> tuple[Outcome, tuple[str, ...]]:
+    result = evaluate_gate(CATALOG.get(gate_id), deal(**changes), NOW)
+    return result.outcome, result.reasons
+
+
+def test_catalog_holds_the_23_gates_of_the_design_in_order() -> None:
+    assert [(g.id, g.phase) for g in CATALOG.gates] == DESIGN_ORDER
+    assert all(g.enabled for g in CATALOG.gates)
+
+
+@pytest.mark.parametrize("gate_id", [gate_id for gate_id, _ in DESIGN_ORDER])
+def test_every_gate_speaks_english_and_japanese(gate_id: str) -> None:
+    gate = CATALOG.get(gate_id)
+    for text in (gate.title, gate.why, gate.how):
+        assert text.en.strip() and text.ja.strip()
+        assert text.get("ja") == text.ja and text.get("en") == text.en
+    assert gate.rule.strip()
+    assert gate.source.startswith("gates/catalog.yaml:")
+    # The how names the dealgate attribute the rep fills in.
+    deal_attributes = [a for a in gate.evidence if a not in {"contacts"}]
+    assert any(a in gate.how.en for a in deal_attributes) or "role" in gate.how.en
+
+
+@pytest.mark.parametrize(
+    ("gate_id", "ja_title"),
+    [
+        ("scope_confirmed", "プロジェクト実施内容を確認"),
+        ("budget_confirmed", "予算を確保していること、および予算内容を確認"),
+        ("decision_process_known", "意思決定プロセスを確認"),
+        ("key_person_contacted", "キーパーソンとコンタクト"),
+        ("proposal_and_quote_prepared", "提案書・見積書を作製"),
+        ("approval_requested", "稟議起案"),
+        ("informal_award_received", "内示"),
+        ("key_person_recent_contact", "頻繁に会う機会を作る"),
+    ],
+)
+def test_japanese_titles_follow_the_checklist(gate_id: str, ja_title: str) -> None:
+    assert ja_title in CATALOG.get(gate_id).title.ja
+
+
+@pytest.mark.parametrize("gate_id", [gate_id for gate_id, _ in DESIGN_ORDER])
+def test_a_deal_with_all_evidence_passes_every_gate(gate_id: str) -> None:
+    assert outcome(gate_id) == (Outcome.PASSED, ())
+
+
+no_decision_maker = (
+    person("a1", Role.APPROVER),
+    person("i1", Role.INFLUENCER),
+    person("i2", Role.INFLUENCER),
+)
+stale = tuple(person(c.id, c.role, c.stance, days_ago=91, name=c.name) for c in TEAM)
+last_91 = (NOW - timedelta(days=91)).date().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("gate_id", "changes"),
+    [
+        pytest.param("proposal_and_quote_prepared", {"proposal_status": "drafted"}, id="drafted"),
+        pytest.param("approval_requested", {"approval_status": "drafted"}, id="appr-drafted"),
+        pytest.param("approval_requested", {"approval_status": "in_review"}, id="in-review"),
+        pytest.param("approval_requested", {"approval_status": "rejected"}, id="rejected-asked"),
+        pytest.param(
+            "key_person_contacted",
+            {"contacts": (person("i1", Role.INFLUENCER, days_ago=90),)},
+            id="exactly-90-days",
+        ),
+        pytest.param(
+            "key_person_contacted",
+            {"contacts": (person("x", None, days_ago=1), person("a", Role.APPROVER, days_ago=3))},
+            id="approver-counts",
+        ),
+        pytest.param(
+            "influencers_aligned",
+            {"contacts": (person("i1", Role.INFLUENCER, Stance.COOPERATOR),)},
+            id="cooperator",
+        ),
+        pytest.param(
+            "influencers_aligned",
+            {"contacts": (*TEAM[:2], person("i9", Role.INFLUENCER), person("d9", Role.APPROVER))},
+            id="opponent-elsewhere-ignored",
+        ),
+        pytest.param("decision_process_known", {"decision_process": "稟議: 部長→役員会"}, id="ja"),
+    ],
+)
+def test_gate_passes(gate_id: str, changes: dict[str, Any]) -> None:
+    assert outcome(gate_id, **changes) == (Outcome.PASSED, ())
+
+
+FAILURES = [
+    ("scope_confirmed", {"scope": "TBD"}, ("scope is a placeholder: 'TBD'",)),
+    ("scope_confirmed", {"scope": None}, ("scope is empty (placeholder)",)),
+    ("reason_confirmed", {"reason": "  "}, ("reason is empty (placeholder)",)),
+    ("timeline_confirmed", {"project_end": None}, ("project end is not set",)),
+    (
+        "timeline_confirmed",
+        {"project_start": None, "project_end": None},
+        ("project start is not set", "project end is not set"),
+    ),
+    ("competition_known", {"competitors": "none"}, ("competitors is a placeholder: 'none'",)),
+    (
+        "budget_confirmed",
+        {"budget_status": BudgetStatus.ESTIMATED},
+        ("budget status is 'estimated'",),
+    ),
+    ("budget_confirmed", {"budget_status": None}, ("budget status is not set",)),
+    ("order_date_known", {"order_date": None}, ("order date is not set",)),
+    (
+        "decision_process_known",
+        {"decision_process": "TBD"},
+        ("decision process is a placeholder: 'TBD'",),
+    ),
+    (
+        "decision_process_known",
+        {"contacts": no_decision_maker},
+        ("no decision maker (D) among 3 contacts",),
+    ),
+    (
+        "decision_process_known",
+        {"decision_process": "未定", "contacts": ()},
+        (
+            "decision process is a placeholder: '未定'",
+            "no decision maker (D) (no contacts on the deal)",
+        ),
+    ),
+    (
+        "key_person_contacted",
+        {"contacts": stale},
+        (f"no key person contacted within 90 days (last: {last_91})",),
+    ),
+    (
+        "key_person_contacted",
+        {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=None),)},
+        ("no key person contacted within 90 days (last: never)",),
+    ),
+    (
+        "key_person_contacted",
+        {"contacts": (person("x", None, days_ago=1),)},
+        ("no key person (D, A or I) among 1 contact",),
+    ),
+    ("technical_fit_confirmed", {"technical_fit": False}, ("technical fit is false",)),
+    ("technical_fit_confirmed", {"technical_fit": None}, ("technical fit is not set",)),
+    ("delivery_capacity_secured", {"delivery_capacity": False}, ("delivery capacity is false",)),
+    ("schedule_prepared", {"schedule_prepared": None}, ("schedule prepared is not set",)),
+    (
+        "proposal_and_quote_prepared",
+        {"proposal_status": ProposalStatus.NONE},
+        ("proposal status is 'none'",),
+    ),
+    (
+        "proposal_presented_to_key_person",
+        {"proposal_status": ProposalStatus.DRAFTED},
+        ("proposal status is 'drafted'",),
+    ),
+    (
+        "approval_requested",
+        {"approval_status": ApprovalStatus.NOT_STARTED},
+        ("approval status is 'not_started'",),
+    ),
+    (
+        "influencers_aligned",
+        {"contacts": (*TEAM[:2], person("i1", Role.INFLUENCER, Stance.OPPONENT, name="Sato"))},
+        ("influencer Sato is an opponent (×)",),
+    ),
+    (
+        "influencers_aligned",
+        {"contacts": TEAM[:2]},
+        ("no influencer (I) among 2 contacts",),
+    ),
+    (
+        "influencers_aligned",
+        {
+            "contacts": (
+                person("i1", Role.INFLUENCER, Stance.NEUTRAL, name="Goto"),
+                person("i2", Role.INFLUENCER, None, name="Hoshi"),
+                person("i3", Role.INFLUENCER, Stance.SUPPORTER),
+            )
+        },
+        ("influencer Goto is neutral (ー)", "influencer Hoshi is of unknown stance"),
+    ),
+    (
+        "decision_maker_briefed",
+        {"decision_maker_briefed": False},
+        ("decision maker briefed is false",),
+    ),
+    ("informal_award_received", {"informal_award": None}, ("informal award is not set",)),
+    ("terms_agreed", {"terms_agreed": False}, ("terms agreed is false",)),
+    ("approval_granted", {"approval_status": ApprovalStatus.REJECTED}, ("approval rejected",)),
+    (
+        "approval_granted",
+        {"approval_status": ApprovalStatus.IN_REVIEW},
+        ("approval status is 'in_review'",),
+    ),
+    (
+        "three_whys_documented",
+        {"why_now": "未定", "why_us": ""},
+        ("why now is a placeholder: '未定'", "why us is empty (placeholder)"),
+    ),
+    ("delivery_owner_assigned", {"delivery_owner": "-"}, ("delivery owner is a placeholder: '-'",)),
+    ("invoice_sent", {"invoice_sent": False}, ("invoice sent is false",)),
+    (
+        "key_person_recent_contact",
+        {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=200),)},
+        (
+            "no key person contacted within 90 days "
+            f"(last: {(NOW - timedelta(days=200)).date().isoformat()})",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("gate_id", "changes", "reasons"),
+    [pytest.param(*case, id=f"{case[0]}-{i}") for i, case in enumerate(FAILURES)],
+)
+def test_gate_fails_with_a_human_reason(
+    gate_id: str, changes: dict[str, Any], reasons: tuple[str, ...]
+) -> None:
+    assert outcome(gate_id, **changes) == (Outcome.FAILED, reasons)
+
+
+def test_every_gate_has_a_failure_case() -> None:
+    assert {case[0] for case in FAILURES} == {gate_id for gate_id, _ in DESIGN_ORDER}
+
+
+UNMAPPED = [(gate.id, attribute) for gate in CATALOG.gates for attribute in gate.evidence]
+
+
+@pytest.mark.parametrize(
+    ("gate_id", "attribute"), [pytest.param(g, a, id=f"{g}-{a}") for g, a in UNMAPPED]
+)
+def test_gate_is_not_evaluated_when_its_evidence_is_not_mapped(
+    gate_id: str, attribute: str
+) -> None:
+    # Even failing evidence is not judged when the field does not exist in the account.
+    result, reasons = outcome(
+        gate_id, mapped=unmapped(attribute), budget_status=None, approval_status=None, contacts=()
+    )
+    assert result is Outcome.NOT_EVALUATED
+    assert reasons == (f"not mapped: {attribute}",)
