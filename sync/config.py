@@ -41,6 +41,10 @@ class HubSpotSettings(_Model):
     searches_per_second: float = Field(4.0, gt=0, description="Client-side search rate limit.")
     lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
     timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+    retry_attempts: int = Field(6, ge=1, description="Tries of a failing request, in all.")
+    max_retry_seconds: float = Field(
+        120.0, ge=0, description="Total wait between retries of one request."
+    )
 
 
 class SalesforceAuth(_Model):
@@ -84,6 +88,10 @@ class SalesforceSettings(_Model):
     )
     lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
     timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+    retry_attempts: int = Field(6, ge=1, description="Tries of a failing request, in all.")
+    max_retry_seconds: float = Field(
+        120.0, ge=0, description="Total wait between retries of one request."
+    )
 
 
 class GateOverride(_Model):

@@ -70,17 +70,30 @@ def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapp
     return event_dict
 
 
+class _StandardError:
+    """sys.stderr looked up at each write, so a replaced stream (tests, embedding) is honoured."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
 def configure(
     level: str = "info", json_output: bool | None = None, stream: TextIO | None = None
 ) -> None:
     """Configure structlog once for the process. JSON unless the stream is a TTY."""
-    stream = stream or sys.stderr
+    out: Any = stream if stream is not None else _StandardError()
     if json_output is None:
-        json_output = not stream.isatty()
+        json_output = not out.isatty()
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json_output
-        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        else structlog.dev.ConsoleRenderer(colors=out.isatty())
     )
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -95,7 +108,7 @@ def configure(
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(stream),
+        logger_factory=structlog.PrintLoggerFactory(out),
         cache_logger_on_first_use=False,
     )
 

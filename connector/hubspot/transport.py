@@ -88,7 +88,9 @@ class Transport:
     ) -> None:
         self.settings = settings
         self.sleep = sleep
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy(
+            attempts=settings.retry_attempts, max_wait_seconds=settings.max_retry_seconds
+        )
         self.limiter = RateLimiter(
             settings.requests_per_10s,
             10.0,

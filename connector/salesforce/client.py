@@ -80,7 +80,9 @@ class SalesforceClient:
         self.settings = settings
         self.session = tls_session(settings, session)
         self.session.hooks["response"].append(self._on_response)
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy(
+            attempts=settings.retry_attempts, max_wait_seconds=settings.max_retry_seconds
+        )
         self.quota = QuotaGuard(settings.quota_reserve, "Salesforce")
         self.timeout = settings.timeout_seconds
         self.requests_made = 0

@@ -119,10 +119,12 @@ def test_run_unreachable_crm_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "dead.yaml"
     path.write_text(
         "crm: hubspot\nhubspot:\n  access_token: t\n  base_url: http://127.0.0.1:9\n"
-        "  timeout_seconds: 2\nstate: sqlite:///s.db\n"
+        "  timeout_seconds: 2\n  retry_attempts: 2\n  max_retry_seconds: 1\n"
+        "state: sqlite:///s.db\n"
     )
     result = runner.invoke(app, ["run", "--config", str(path), "--once"])
     assert result.exit_code == 2
+    assert "127.0.0.1:9" in result.output or "connect" in result.output.lower()
 
 
 @pytest.mark.parametrize(

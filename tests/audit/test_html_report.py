@@ -1,0 +1,159 @@
+"""The HTML report, checked without a browser: sections, self-containment, escaping."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+from gates.snapshot import Phase
+from sync.reports import AuditSummary, RunFacts
+from sync.reports.html_report import SECTION_IDS, HtmlReport
+
+from .builders import context, row
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "col", "rect", "path", "line", "circle"}
+
+
+class Page(HTMLParser):
+    """Collects ids, tags, attributes and text; checks that elements nest properly."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            self.attrs.append((name, value or ""))
+            if name == "id" and value:
+                self.ids.append(value)
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def render(*rows: object, cap: int = 500, **facts: object) -> str:
+    out = io.StringIO()
+    ctx = context()
+    summary = AuditSummary(ctx, flagged_cap=cap)
+    report = HtmlReport(out)
+    report.start(ctx)
+    for r in rows:
+        summary.add(r)  # type: ignore[arg-type]
+        report.deal(r)  # type: ignore[arg-type]
+    summary.record_run(RunFacts(**facts))  # type: ignore[arg-type]
+    report.finish(summary)
+    return out.getvalue()
+
+
+def parse(document: str) -> Page:
+    page = Page()
+    page.feed(document)
+    page.close()
+    return page
+
+
+def sample() -> str:
+    return render(
+        row("a", name="Acme ERP", currency="JPY", amount=1_200_000.0),
+        row("b", phase=Phase.DEFINE, failed=(), skipped=("budget_confirmed",), owner="u2"),
+        row("c", phase=Phase.DECISION, failed=("approval_granted",), currency="USD"),
+        row("d", phase=Phase.DELIVERY, passed=("invoice_sent",), failed=()),
+        unmapped_stages={("default", "weird stage"): 2},
+        missing_fields=("why_us: Why_Us__c is not in the CRM",),
+    )
+
+
+def test_every_section_is_there_and_the_markup_nests() -> None:
+    page = parse(sample())
+    for section_id in SECTION_IDS:
+        assert section_id in page.ids
+    assert page.problems == []
+    assert page.stack == []
+    assert page.tags.count("svg") >= 3  # funnel, pass-rate heatmap, one forecast per currency
+
+
+def test_the_file_loads_nothing_from_the_network() -> None:
+    document = sample()
+    page = parse(document)
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    for name, value in page.attrs:
+        assert name not in {"src", "srcset", "action"}
+        if name == "href":
+            assert value.startswith("#"), value
+    assert not re.search(r"url\(|@import|https?://", document)
+    assert "default-src 'none'" in document
+
+
+def test_crm_text_is_escaped_everywhere() -> None:
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    document = render(
+        row("a", name=evil, phase=Phase.DEFINE, failed=(), skipped=("budget_confirmed",)),
+        unmapped_stages={("<b>p</b>", "<i>s</i>"): 1},
+        missing_fields=("<u>field</u>",),
+    )
+    page = parse(document)
+    assert "script" not in page.tags and "img" not in page.tags
+    assert {"b", "i", "u"}.isdisjoint(page.tags)
+    assert evil in "".join(page.text)  # shown as text, in the stage-ahead table
+
+
+def test_funnel_counts_deals_per_phase_with_amounts_apart_per_currency() -> None:
+    text = " ".join(parse(sample()).text)
+    assert "1 deals" in text
+    assert "1,200,000 JPY" in text
+    assert "1,000 USD" in text
+    assert "1,201,000" not in text  # currencies are never added
+
+
+def test_forecast_sets_the_evidence_beside_the_crm() -> None:
+    text = " ".join(parse(sample()).text)
+    # deal c: 1,000 USD in decision at CRM 50%, evidence 25%
+    assert "CRM forecast" in text and "Evidence forecast" in text
+    assert "500 USD" in text and "250 USD" in text
+    assert "-250 USD" in text  # the gap: evidence minus CRM
+
+
+def test_stage_ahead_lists_the_skipped_gates_and_counts_the_rest() -> None:
+    rows = [
+        row(
+            f"f{i}",
+            name=f"Flagged {i}",
+            phase=Phase.DEFINE,
+            failed=(),
+            skipped=("budget_confirmed",),
+        )
+        for i in range(4)
+    ]
+    text = " ".join(parse(render(*rows, cap=2)).text)
+    assert "Flagged 0" in text and "Flagged 1" in text and "Flagged 3" not in text
+    assert "and 2 more not listed" in text
+    assert "budget_confirmed" in text
+
+
+def test_run_section_names_unmapped_stages_and_missing_fields() -> None:
+    text = " ".join(parse(sample()).text)
+    assert "unmapped stage 'weird stage'" in text
+    assert "why_us: Why_Us__c is not in the CRM" in text
+
+
+def test_an_empty_audit_renders_every_section() -> None:
+    page = parse(render())
+    assert set(SECTION_IDS) <= set(page.ids)
+    assert page.problems == []
