@@ -122,6 +122,51 @@ def run(
     raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run))
 
 
+@app.command("audit")
+def audit(
+    config: ConfigOption,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or html.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    pipeline: Annotated[str | None, typer.Option("--pipeline", help="Only this pipeline.")] = None,
+    phase: Annotated[str | None, typer.Option("--phase", help="Only deals in this phase.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only this owner (id, name or e-mail).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any audited deal fails a gate.")
+    ] = False,
+) -> None:
+    """A read-only audit of every deal: no task written, no state stored."""
+    from sync.audit import run_audit
+    from sync.factory import build_connector
+
+    if fmt not in {"table", "json", "csv", "html"}:
+        fail(f"--format must be table, json, csv or html (got {fmt!r})")
+    if phase is not None and phase not in {
+        "discovery",
+        "define",
+        "decision",
+        "delivery",
+        "maintenance",
+    }:
+        fail(
+            f"--phase must be one of discovery, define, decision, delivery, maintenance (got {phase!r})"
+        )
+    settings = load(config)
+    code = run_audit(
+        settings,
+        build_connector(settings),
+        pipeline=pipeline,
+        phase=phase,
+        owner=owner,
+        fmt=fmt,  # type: ignore[arg-type]
+        output=output,
+        strict=strict,
+        progress=sys.stderr.isatty(),
+    )
+    raise typer.Exit(code)
+
+
 @app.command("init")
 def init(
     crm: Annotated[str, typer.Option("--crm", help="hubspot or salesforce.")] = "hubspot",
