@@ -150,7 +150,8 @@ def audit(
         "maintenance",
     }:
         fail(
-            f"--phase must be one of discovery, define, decision, delivery, maintenance (got {phase!r})"
+            "--phase must be one of discovery, define, decision, delivery, maintenance "
+            f"(got {phase!r})"
         )
     settings = load(config)
     code = run_audit(
@@ -163,6 +164,7 @@ def audit(
         output=output,
         strict=strict,
         progress=sys.stderr.isatty(),
+        out=sys.stdout,
     )
     raise typer.Exit(code)
 

@@ -165,3 +165,33 @@ def test_sandbox_serve_prints_working_configs_and_stops(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not thread.is_alive()
     assert lines[-1] == "sandbox stopped"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "html", "table"])
+def test_audit_writes_the_report_and_nothing_to_the_crm(
+    fmt: str, tmp_path: Path, hs_sandbox: HubSpotSandbox
+) -> None:
+    path = _hs_config(tmp_path, hs_sandbox)
+    report = tmp_path / f"audit.{fmt}"
+    result = runner.invoke(
+        app, ["audit", "--config", str(path), "--format", fmt, "--output", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert report.stat().st_size > 0
+    assert not hs_sandbox.app.writes()
+    assert not (tmp_path / "state.db").exists()
+
+
+def test_audit_strict_exits_1_on_failing_gates(
+    tmp_path: Path, sf_sandbox: SalesforceSandbox
+) -> None:
+    path = _sf_config(tmp_path, sf_sandbox)
+    result = runner.invoke(app, ["audit", "--config", str(path), "--format", "json", "--strict"])
+    assert result.exit_code == 1
+    assert '"schema_version"' in result.output
+
+
+def test_audit_rejects_an_unknown_format(tmp_path: Path, hs_sandbox: HubSpotSandbox) -> None:
+    path = _hs_config(tmp_path, hs_sandbox)
+    result = runner.invoke(app, ["audit", "--config", str(path), "--format", "xml"])
+    assert result.exit_code == 2
