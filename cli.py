@@ -16,7 +16,7 @@ import typer
 from connector.errors import CRMError
 from sync.config import ConfigError, Settings, load_settings
 from sync.logs import configure as configure_logging
-from sync.logs import register_secrets
+from sync.logs import register_secrets, scrub
 
 app = typer.Typer(
     name="dealgate",
@@ -35,7 +35,7 @@ ConfigOption = Annotated[
 
 def fail(reason: str, code: int = 2) -> NoReturn:
     """Print the reason to stderr and exit; no traceback unless --debug."""
-    typer.echo(f"dealgate: error: {reason}", err=True)
+    typer.echo(f"dealgate: error: {scrub(reason)}", err=True)
     raise typer.Exit(code)
 
 
@@ -88,7 +88,7 @@ def check_config(
     if report.problems:
         typer.echo(f"dealgate: {len(report.problems)} problem(s):", err=True)
         for problem in report.problems:
-            typer.echo(f"  {problem}", err=True)
+            typer.echo(f"  {scrub(problem)}", err=True)
         raise typer.Exit(2)
     where = "offline" if offline else f"connected to {settings.crm}"
     typer.echo(f"{config}: configuration is valid ({where})")
@@ -240,13 +240,14 @@ def gates_list(
     from rich.table import Table
 
     from gates import GateConfigError, gate_rows, load_catalog
+    from mappings import MappingError
     from sync.checks import load_method
 
     if lang not in {"en", "ja"}:
         fail(f"--lang must be en or ja (got {lang!r})")
     try:
         catalog = load_method(load(config))[1] if config is not None else load_catalog()
-    except GateConfigError as exc:
+    except (GateConfigError, MappingError) as exc:
         fail("; ".join(exc.problems))
     table = Table(title="dealgate gates")
     for column in ("id", "phase", "title", "enabled"):
@@ -320,7 +321,7 @@ def main() -> None:
     except (CRMError, ConfigError) as exc:
         if _state["debug"]:
             raise
-        print(f"dealgate: error: {exc}", file=sys.stderr)
+        print(f"dealgate: error: {scrub(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

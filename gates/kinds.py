@@ -1,8 +1,9 @@
 """Gate kinds: one pure evaluator per kind, compiled once per gate into a closure.
 
 A kind's compiler reads the gate's params once and returns a probe,
-`(snapshot, now) -> reasons`: an empty tuple when the gate passes, else one human reason per
-problem ("budget status is 'estimated'"). `evaluate_gate` adds the `not_evaluated` rule (an
+`(snapshot, now) -> reasons`: an empty tuple when the gate passes, else one `Reason` per problem
+(gates/reasons.py: English text, code and params; "budget status is 'estimated'"). Reasons that
+repeat are built once per gate and shared. `evaluate_gate` adds the `not_evaluated` rule (an
 evidence attribute outside `snapshot.mapped`) and builds the `GateResult`; gates.evaluate does
 the same for a whole catalog, compiled once.
 
@@ -15,17 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
+from typing import Any
 
-from gates.attributes import (
-    ROLE_NAMES,
-    STANDARD_ATTRIBUTES,
-    family,
-    label,
-    role_phrase,
-    stance_phrase,
-)
+from gates.attributes import STANDARD_ATTRIBUTES, family
 from gates.model import Gate, thaw
-from gates.placeholder import is_placeholder, placeholder_reason
+from gates.placeholder import is_placeholder
+from gates.reasons import Reason
 from gates.results import GateResult, Outcome
 from gates.snapshot import DealSnapshot, KeyContact, Role
 from gates.spec import (
@@ -41,6 +37,8 @@ Probe = Callable[[DealSnapshot, datetime], Reasons]
 Compiler = Callable[[Gate], Probe]
 
 PASS: Reasons = ()
+
+_MAX_KEPT = 256  # distinct reasons kept per gate; more are built per deal
 
 KINDS: dict[str, Compiler] = {}
 
@@ -60,33 +58,38 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _among(count: int) -> str:
-    if count == 0:
-        return "(no contacts on the deal)"
-    return f"among {count} contact{'' if count == 1 else 's'}"
-
-
 def _name(contact: KeyContact) -> str:
     return contact.name or contact.id
 
 
 def _not_set(attribute: str) -> Reasons:
-    return (f"{label(attribute)} is not set",)
+    return (Reason("not_set", attribute=attribute),)
 
 
-def _placeholder_reasons(name: str) -> Callable[[str | None], Reasons]:
-    """`text -> (reason,)` for a text already known to be a placeholder, kept per text."""
-    seen: dict[str | None, Reasons] = {}
+def _kept(build: Callable[..., Reasons]) -> Callable[..., Reasons]:
+    """`build` with its answers kept per arguments (at most `_MAX_KEPT`), for a probe's
+    failures that repeat across deals (the same placeholder, status, date or count)."""
+    seen: dict[tuple[Any, ...], Reasons] = {}
 
-    def reasons(text: str | None) -> Reasons:
-        found = seen.get(text)
+    def reasons(*args: Any) -> Reasons:
+        found = seen.get(args)
         if found is None:
-            found = (placeholder_reason(name, text) or f"{name} is a placeholder",)
-            if len(seen) < 256:
-                seen[text] = found
+            found = build(*args)
+            if len(seen) < _MAX_KEPT:
+                seen[args] = found
         return found
 
     return reasons
+
+
+def _placeholder_reasons(attribute: str) -> Callable[..., Reasons]:
+    """`text -> (reason,)` for a text already known to be a placeholder, kept per text."""
+    return _kept(lambda text: (Reason("placeholder", attribute=attribute, text=text),))
+
+
+def _no_role_reasons(roles: tuple[Role, ...]) -> Callable[..., Reasons]:
+    """`contact count -> (reason,)`: no contact with one of `roles` on the deal."""
+    return _kept(lambda count: (Reason("no_role", roles=roles, contacts=count),))
 
 
 # -- value kinds ----------------------------------------------------------------------------
@@ -122,9 +125,9 @@ def enum_in(gate: Gate) -> Probe:
 
     allowed = frozenset(key(v) for v in params.values)
     rejected = frozenset(key(v) for v in params.rejected)
-    noun = label(attribute).removesuffix(" status")
     missing = _not_set(attribute)
-    rejected_reason = (f"{noun} rejected",)
+    rejected_reason = (Reason("rejected", attribute=attribute),)
+    other = _kept(lambda value: (Reason("value", attribute=attribute, value=value),))
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         value = get(snapshot)
@@ -136,7 +139,7 @@ def enum_in(gate: Gate) -> Probe:
             return PASS
         if found in rejected:
             return rejected_reason
-        return (f"{label(attribute)} is '{value}'",)
+        return other(value)
 
     return probe
 
@@ -146,7 +149,7 @@ def text_real(gate: Gate) -> Probe:
     """Passes when the text is not a placeholder (gates/placeholder.py)."""
     attribute = gate.evidence[0]
     get = attrgetter(attribute)
-    failure = _placeholder_reasons(label(attribute))
+    failure = _placeholder_reasons(attribute)
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         text = get(snapshot)
@@ -158,7 +161,7 @@ def text_real(gate: Gate) -> Probe:
 @register("all_text_real")
 def all_text_real(gate: Gate) -> Probe:
     """Passes when none of the texts is a placeholder; one reason per placeholder."""
-    fields = tuple((attrgetter(a), _placeholder_reasons(label(a))) for a in gate.evidence)
+    fields = tuple((attrgetter(a), _placeholder_reasons(a)) for a in gate.evidence)
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         reasons = PASS
@@ -192,11 +195,21 @@ def date_within(gate: Gate) -> Probe:
     params = DateWithinParams.model_validate(thaw(gate.params))
     attribute = gate.evidence[0]
     get = attrgetter(attribute)
-    days = params.within_days
-    low = 0 if params.direction == "future" else -days
-    high = 0 if params.direction == "past" else days
-    where = {"past": "before", "future": "after", "either": "of"}[params.direction]
+    days, direction = params.within_days, params.direction
+    low = 0 if direction == "future" else -days
+    high = 0 if direction == "past" else days
     missing = _not_set(attribute)
+    outside = _kept(
+        lambda day: (
+            Reason(
+                "not_within",
+                attribute=attribute,
+                day=day.isoformat(),
+                days=days,
+                direction=direction,
+            ),
+        )
+    )
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         value: date | None = get(snapshot)
@@ -207,7 +220,7 @@ def date_within(gate: Gate) -> Probe:
         offset = (value - now.date()).days
         if low <= offset <= high:
             return PASS
-        return (f"{label(attribute)} {value.isoformat()} is not within {days} days {where} today",)
+        return outside(value)
 
     return probe
 
@@ -218,7 +231,7 @@ def flag_true(gate: Gate) -> Probe:
     attribute = gate.evidence[0]
     get = attrgetter(attribute)
     missing = _not_set(attribute)
-    no = (f"{label(attribute)} is false",)
+    no = (Reason("false", attribute=attribute),)
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         value = get(snapshot)
@@ -244,13 +257,13 @@ def _has_role(contacts: tuple[KeyContact, ...], role: Role) -> bool:
 def role_present(gate: Gate) -> Probe:
     """Passes when a contact with `role` is on the deal."""
     role = RoleParams.model_validate(thaw(gate.params)).role
-    phrase = role_phrase((role,))
+    absent = _no_role_reasons((role,))
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         contacts = snapshot.contacts
         if _has_role(contacts, role):
             return PASS
-        return (f"no {phrase} {_among(len(contacts))}",)
+        return absent(len(contacts))
 
     return probe
 
@@ -264,8 +277,12 @@ def key_person_contacted(gate: Gate) -> Probe:
     params = KeyPersonContactedParams.model_validate(thaw(gate.params))
     roles = frozenset(params.roles)
     window = timedelta(days=params.within_days)
-    phrase = role_phrase(params.roles)
-    noun = "key person" if len(params.roles) > 1 else phrase
+    absent = _no_role_reasons(params.roles)
+    stale = _kept(
+        lambda last: (
+            Reason("not_contacted", roles=params.roles, days=params.within_days, last=last),
+        )
+    )
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         latest: datetime | None = None
@@ -284,9 +301,8 @@ def key_person_contacted(gate: Gate) -> Probe:
             if latest is None or last > latest:
                 latest = last
         if not found:
-            return (f"no {phrase} {_among(len(snapshot.contacts))}",)
-        when = latest.date().isoformat() if latest is not None else "never"
-        return (f"no {noun} contacted within {params.within_days} days (last: {when})",)
+            return absent(len(snapshot.contacts))
+        return stale(latest.date().isoformat() if latest is not None else None)
 
     return probe
 
@@ -297,8 +313,8 @@ def decision_process(gate: Gate) -> Probe:
     role = RoleParams.model_validate(thaw(gate.params)).role
     attribute = gate.evidence[0]
     get = attrgetter(attribute)
-    failure = _placeholder_reasons(label(attribute))
-    phrase = role_phrase((role,))
+    failure = _placeholder_reasons(attribute)
+    absent = _no_role_reasons((role,))
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         text = get(snapshot)
@@ -306,7 +322,7 @@ def decision_process(gate: Gate) -> Probe:
         contacts = snapshot.contacts
         if _has_role(contacts, role):
             return reasons
-        return (*reasons, f"no {phrase} {_among(len(contacts))}")
+        return (*reasons, *absent(len(contacts)))
 
     return probe
 
@@ -316,20 +332,21 @@ def stance_aligned(gate: Gate) -> Probe:
     """Passes when at least `min_count` contacts have `role` and each has one of `stances`."""
     params = StanceAlignedParams.model_validate(thaw(gate.params))
     role, wanted, needed = params.role, frozenset(params.stances), params.min_count
-    phrase = role_phrase((role,))
-    role_name = ROLE_NAMES[role]
+    absent = _no_role_reasons((role,))
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         members = [c for c in snapshot.contacts if c.role is role]
         reasons: list[str] = []
         if len(members) < needed:
             if members:
-                reasons.append(f"only {len(members)} {phrase}, {needed} needed")
+                reasons.append(Reason("too_few", role=role, count=len(members), needed=needed))
             else:
-                reasons.append(f"no {phrase} {_among(len(snapshot.contacts))}")
+                reasons.extend(absent(len(snapshot.contacts)))
         for contact in members:
             if contact.stance not in wanted:
-                reasons.append(f"{role_name} {_name(contact)} is {stance_phrase(contact.stance)}")
+                reasons.append(
+                    Reason("stance", role=role, name=_name(contact), stance=contact.stance)
+                )
         return tuple(reasons)
 
     return probe
@@ -353,7 +370,7 @@ def needed(gate: Gate) -> frozenset[str]:
 
 def not_mapped_reason(missing: frozenset[str]) -> str:
     """The reason of a `not_evaluated` result: `not mapped: budget_status`."""
-    return f"not mapped: {', '.join(sorted(missing))}"
+    return Reason("not_mapped", attributes=tuple(sorted(missing)))
 
 
 def evaluate_gate(

@@ -65,6 +65,11 @@ def is_placeholder(text: str | None) -> bool:
     return verdict
 
 
+def is_empty(text: str | None) -> bool:
+    """True when `text` is missing or holds nothing but whitespace and trailing `.`, `!`, `?`."""
+    return text is None or not _trim(text)
+
+
 def placeholder_reason(attribute_label: str, text: str | None) -> str | None:
     """The failure reason for a text attribute, or None when the text is real.
 
@@ -73,6 +78,6 @@ def placeholder_reason(attribute_label: str, text: str | None) -> str | None:
     """
     if not is_placeholder(text):
         return None
-    if text is None or not _trim(text):
+    if text is None or is_empty(text):
         return f"{attribute_label} is empty (placeholder)"
     return f"{attribute_label} is a placeholder: '{text.strip()}'"

@@ -2,6 +2,10 @@
 
 A failed gate is a result, not an exception. Three outcomes: `passed`, `failed`, and
 `not_evaluated` (the evidence is not mapped for this CRM: a configuration finding, never a task).
+
+`GateResult.reasons` are the English reasons (what the audit JSON and CSV print). Those made by
+the evaluator are `gates.reasons.Reason`s, which also keep a code and parameters:
+`reasons_in("ja")` gives them in Japanese.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gates.reasons import localize
 from gates.snapshot import Phase
 
 
@@ -29,6 +34,12 @@ class GateResult:
     @property
     def failed(self) -> bool:
         return self.outcome is Outcome.FAILED
+
+    def reasons_in(self, language: str) -> tuple[str, ...]:
+        """The reasons in `language` (`en` or `ja`); a reason without a code stays as it is."""
+        if language == "en":
+            return self.reasons
+        return tuple(localize(reason, language) for reason in self.reasons)
 
 
 class FindingCode(StrEnum):

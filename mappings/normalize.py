@@ -185,7 +185,8 @@ def _contact(
     )
 
 
-def _task(task: RawTask) -> DealTask:
+def deal_task(task: RawTask) -> DealTask:
+    """A connector's marker task as gates and the planner see it."""
     return DealTask(
         id=task.id,
         gate_id=task.gate_id,
@@ -235,7 +236,7 @@ def normalize(
         stage_phase=phase,
         stage_probability=info.probability if info is not None else None,
         contacts=tuple(_contact(mapping, c, mapped, reader) for c in raw.contacts),
-        tasks=tuple(_task(t) for t in raw.tasks),
+        tasks=tuple(deal_task(t) for t in raw.tasks),
         mapped=mapped,
     )
     return Normalized(snapshot, tuple(reader.warnings))

@@ -23,9 +23,10 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connector.base import Connector, Owner, RawDeal
-from gates import Catalog, GateConfigError, load_catalog
+from gates import Catalog, GateConfigError
 from gates.snapshot import Phase
-from mappings import CrmMapping, MappingError, load_mapping
+from mappings import CrmMapping, MappingError
+from sync.checks import load_method
 from sync.config import ConfigError, Settings
 from sync.evaluate import Evaluated, EvaluationRun, evaluate_stream
 from sync.logs import get_logger
@@ -75,20 +76,9 @@ def owner_ids(query: str | None, owners: Mapping[str, Owner]) -> frozenset[str] 
 def load_rules(settings: Settings) -> tuple[CrmMapping, Catalog]:
     """The mapping and the gate catalog the settings name; problems become a ConfigError."""
     try:
-        mapping = load_mapping(settings.crm, settings.mapping, settings.base_dir)
-    except MappingError as exc:
+        return load_method(settings)
+    except (MappingError, GateConfigError) as exc:
         raise ConfigError(list(exc.problems)) from None
-    gates = settings.gates
-    try:
-        catalog = load_catalog(
-            [settings.resolve(f) for f in gates.files],
-            builtin=gates.builtin,
-            overrides=gates.overrides,
-            pipeline_overrides=gates.pipelines,
-        )
-    except GateConfigError as exc:
-        raise ConfigError(list(exc.problems)) from None
-    return mapping, catalog
 
 
 class _Progress:

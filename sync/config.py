@@ -14,8 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+SQLITE_PREFIX = "sqlite:///"
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
 
@@ -165,6 +174,13 @@ class Settings(_Model):
                 data = {**data, "gates": {"files": gates}}
         return data
 
+    @field_validator("state")
+    @classmethod
+    def _sqlite_url(cls, value: str) -> str:
+        if not value.startswith(SQLITE_PREFIX) or value == SQLITE_PREFIX:
+            raise ValueError(f"unsupported state store {value!r} (expected sqlite:///PATH)")
+        return value
+
     @model_validator(mode="after")
     def _crm_section_complete(self) -> Settings:
         if self.crm == "hubspot" and self.hubspot.access_token is None:
@@ -180,9 +196,20 @@ class Settings(_Model):
 
     @property
     def state_path(self) -> Path:
-        if not self.state.startswith("sqlite:///"):
-            raise ConfigError([f"state: unsupported store {self.state!r} (sqlite:///PATH)"])
-        return self.resolve(self.state[len("sqlite:///") :])
+        """The SQLite file of `state`, relative paths against the config file's folder."""
+        return self.resolve(self.state[len(SQLITE_PREFIX) :])
+
+    def with_resolved_paths(self) -> Settings:
+        """These settings with the file paths of the connection sections (`ca_bundle`,
+        `private_key_file`) resolved against the config file's folder, like every other path."""
+        sf = self.salesforce
+        auth = sf.auth
+        if auth.private_key_file:
+            key_file = str(self.resolve(auth.private_key_file))
+            auth = auth.model_copy(update={"private_key_file": key_file})
+        ca_bundle = str(self.resolve(sf.ca_bundle)) if sf.ca_bundle else sf.ca_bundle
+        salesforce = sf.model_copy(update={"auth": auth, "ca_bundle": ca_bundle})
+        return self.model_copy(update={"salesforce": salesforce})
 
     @property
     def dry_run(self) -> bool:
@@ -299,7 +326,7 @@ def parse_settings(
         raise ConfigError(problems) from None
     if problems:
         raise ConfigError(problems)
-    return settings
+    return settings.with_resolved_paths()
 
 
 def _describe(error: Any) -> str:

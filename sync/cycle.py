@@ -90,6 +90,7 @@ class CycleReport:
     deals_evaluated: int = 0
     deals_skipped: int = 0  # unmapped stage, bad data, or in no phase (closed lost)
     unmapped_stages: int = 0  # deals skipped for a stage no mapping names
+    unmapped: dict[tuple[str | None, str], int] = field(default_factory=dict)  # per stage
     tasks_created: int = 0
     tasks_completed: int = 0
     tasks_deferred: int = 0  # over the per-owner cap: next cycle
@@ -124,6 +125,16 @@ class CycleReport:
             "errors": self.errors,
             "api_calls": self.api_calls,
         }
+
+    def unmapped_lines(self) -> list[str]:
+        """One line per (pipeline, stage) that no mapping names, with its deal count."""
+        return [
+            (f"pipeline {pipeline!r}, " if pipeline is not None else "")
+            + f"stage {stage!r} is not in the mapping: {count} deal(s) skipped"
+            for (pipeline, stage), count in sorted(
+                self.unmapped.items(), key=lambda item: (item[0][0] or "", item[0][1])
+            )
+        ]
 
     def planned(self, op: str | None = None) -> list[PlannedAction]:
         """The actions, optionally of one kind ("create" or "complete")."""

@@ -23,10 +23,10 @@ from connector.base import Connector
 from connector.errors import CRMError, TerminalError
 from gates import GateConfigError
 from mappings import MappingError
-from sync.config import ConfigError, Settings
+from sync.config import Settings
 from sync.cycle import CycleReport
 from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
-from sync.logs import get_logger
+from sync.logs import get_logger, scrub
 from sync.metrics import Metrics, MetricsServer
 from sync.state import StateError, open_store
 
@@ -38,7 +38,7 @@ EXIT_ERROR = 2
 
 def _error(message: str) -> int:
     log.error("daemon_stopped", reason=message)
-    print(f"dealgate: error: {message}", file=sys.stderr, flush=True)
+    print(f"dealgate: error: {scrub(message)}", file=sys.stderr, flush=True)
     return EXIT_ERROR
 
 
@@ -67,7 +67,7 @@ def run(
         return _error("; ".join(exc.problems))
     try:
         store = open_store(settings.state_path, read_only=dry)
-    except (StateError, ConfigError) as exc:
+    except StateError as exc:
         return _error(str(exc))
     try:
         crm = connector if connector is not None else build_connector(settings)
@@ -149,11 +149,15 @@ def _summarize(report: CycleReport) -> None:
         dry_run=report.dry_run,
         interrupted=report.interrupted,
         unmapped_stage_deals=report.unmapped_stages,
+        unmapped_stages=report.unmapped_lines(),
+        missing_fields=report.missing_fields,
         **{k: v for k, v in report.counts().items() if k != "unmapped_stages"},
     )
     if report.dry_run:
         for line in report.diff_lines():
             print(line, flush=True)
+        for line in report.unmapped_lines():
+            print(f"warning: {line}", flush=True)
         print(
             f"dry run: {len(report.planned('create'))} task(s) to create, "
             f"{len(report.planned('complete'))} to complete, {report.tasks_deferred} deferred; "

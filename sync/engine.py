@@ -23,6 +23,7 @@ from gates import Catalog
 from gates.results import DealEvaluation
 from gates.snapshot import DealTask
 from mappings import CrmMapping, UnmappedStage
+from mappings.normalize import deal_task
 from sync.config import Settings
 from sync.cycle import CycleReport, PlannedAction
 from sync.evaluate import EvaluationRun, evaluate_stream
@@ -44,6 +45,7 @@ log = get_logger("dealgate.engine")
 
 Clock = Callable[[], datetime]
 BATCH_SIZE = 200  # one Salesforce sObject Collections call; two HubSpot batch calls
+PROGRESS_EVERY = 1000  # deals between `cycle_progress` log events (a big account reads long)
 
 
 def utc_now() -> datetime:
@@ -64,6 +66,7 @@ class Engine:
         catalog: Catalog,
         clock: Clock = utc_now,
         batch_size: int = BATCH_SIZE,
+        progress_every: int = PROGRESS_EVERY,
     ) -> None:
         self.settings = settings
         self.connector = connector
@@ -72,6 +75,7 @@ class Engine:
         self.catalog = catalog
         self.clock = clock
         self.batch_size = max(1, batch_size)
+        self.progress_every = max(1, progress_every)
         self.stop_requested = threading.Event()
 
     def request_stop(self) -> None:
@@ -164,17 +168,7 @@ class _Cycle:
         run = EvaluationRun()
 
         def out_of_scope(raw: RawDeal, _: UnmappedStage) -> None:
-            tasks = tuple(
-                DealTask(
-                    id=t.id,
-                    gate_id=t.gate_id,
-                    is_open=t.is_open,
-                    owner_id=t.owner_id,
-                    created_at=t.created_at,
-                    completed_at=t.completed_at,
-                )
-                for t in raw.tasks
-            )
+            tasks = tuple(deal_task(t) for t in raw.tasks)
             self._apply(plan_deal(self._state(raw.id, "", None, None, tasks), ctx))
 
         try:
@@ -196,6 +190,7 @@ class _Cycle:
             report.deals_evaluated = run.deals_evaluated
             report.deals_skipped = run.deals_skipped
             report.unmapped_stages = sum(run.unmapped_stages.values())
+            report.unmapped = dict(run.unmapped_stages)
             report.warnings = list(run.warnings)
             report.errors = run.deals_failed
             report.error_messages.extend(run.errors)
@@ -224,10 +219,19 @@ class _Cycle:
             e.store.save_catch_up_pending(self.quota.deferred > 0)
 
     def _raw(self, stream: DealStream) -> Iterator[RawDeal]:
-        for raw in stream:
+        every = self.e.progress_every
+        for read, raw in enumerate(stream, start=1):
             if raw.id in self.tracked:
                 self.seen.add(raw.id)
             yield raw
+            if read % every == 0:
+                log.info(
+                    "cycle_progress",
+                    deals_read=read,
+                    tasks_to_create=len(self.quota),
+                    tasks_completed=self.report.tasks_completed,
+                    tasks_deferred=self.quota.deferred,
+                )
             if self.stopping:
                 return
 
@@ -240,7 +244,10 @@ class _Cycle:
         tasks: tuple[DealTask, ...],
     ) -> DealState:
         store = self.e.store
-        tracked = deal_id in self.tracked
+        # The ledger also says which of the deal's closed marker tasks dealgate completed itself
+        # (no snooze for those), so a deal that shows marker tasks is looked up even when none of
+        # its entries is active any more.
+        tracked = deal_id in self.tracked or bool(tasks)
         return DealState(
             deal_id=deal_id,
             name=name,

@@ -38,7 +38,9 @@ def register_secrets(values: Iterable[str]) -> None:
         _registered.update(v for v in values if v and len(v) >= 4)
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
+    """`text` with every registered secret, bearer token and credential parameter masked (for
+    the one-line errors printed to stderr, which are not log events)."""
     for secret in sorted(_registered, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
@@ -49,13 +51,13 @@ def _scrub(text: str) -> str:
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return _scrub(value)
+        return scrub(value)
     if isinstance(value, dict):
         return {k: MASK if _is_secret_key(k) else _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_clean(v) for v in value)
     if isinstance(value, BaseException):
-        return _scrub(repr(value))
+        return scrub(repr(value))
     return value
 
 
@@ -100,9 +102,9 @@ def configure(
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    if json_output:
-        processors.append(structlog.processors.format_exc_info)
-    processors += [redact, renderer]
+    # Tracebacks become plain text before `redact`, on a console too: a renderer's own
+    # traceback (rich, with the frames' local variables) would bypass the masking.
+    processors += [structlog.processors.format_exc_info, redact, renderer]
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -97,7 +97,7 @@ class SqliteStateStore:
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:  # OSError: the folder or lock file
             self._release()
             raise StateError(f"state {path}: {exc}") from None
 

@@ -3,12 +3,17 @@
 A task names what is missing (the gate and its reasons), why it matters (the gate's line from
 the method) and how to close it. The connector adds the `dealgate:<gate_id>` marker line to the
 body itself (`connector.markers`), so the body here is plain text without it.
+
+The reasons come as `GateResult.reasons`: English strings that, when the evaluator made them,
+are `gates.reasons.Reason`s and so can be written in the task's language too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol
+
+from gates.reasons import localize
 
 SUBJECT_PREFIX = "[dealgate] "
 SUBJECT_MAX = 255  # Salesforce Task.Subject
@@ -73,11 +78,14 @@ def task_body(
     *,
     closes_itself: bool = True,
 ) -> str:
-    """The plain-text body: deal, what is missing (with the gate's reasons), why, how."""
+    """The plain-text body: deal, what is missing (with the gate's reasons), why, how.
+
+    Reasons are written in `language` (gates.reasons.localize); plain strings as they are.
+    """
     labels = _LABELS.get(language, _LABELS["en"])
     lines = [f"{labels['deal']}: {deal_name}" if deal_name else None]
     lines.append(f"{labels['missing']}: {gate.title.get(language)}")
-    lines.extend(f"- {reason}" for reason in reasons if reason.strip())
+    lines.extend(f"- {localize(reason, language)}" for reason in reasons if reason.strip())
     why = gate.why.get(language).strip()
     if why:
         lines.append(f"{labels['why']}: {why}")

@@ -99,14 +99,19 @@ class HubSpotConnector:
             return [f"HubSpot: {error.message}"]
         except CRMError as error:
             return [f"HubSpot at {self.settings.base_url}: {error}"]
-        needed = {
-            **{scope: "read deals, contacts, owners and pipelines" for scope in vocab.READ_SCOPES},
-            **{scope: "create and complete tasks" for scope in vocab.WRITE_SCOPES},
-        }
+        needed = [
+            *(
+                (choice, "read deals, contacts, tasks, owners and pipelines")
+                for choice in vocab.READ_SCOPES
+            ),
+            *((choice, "create and complete tasks") for choice in vocab.WRITE_SCOPES),
+        ]
         if scopes is not None:
-            for scope, purpose in needed.items():
-                if scope not in scopes:
-                    problems.append(f"HubSpot: the token lacks scope {scope} (to {purpose})")
+            for choice, purpose in needed:
+                if scopes.isdisjoint(choice):
+                    problems.append(
+                        f"HubSpot: the token lacks scope {' or '.join(choice)} (to {purpose})"
+                    )
         probes: list[tuple[str, Callable[[], object]]] = [
             ("pipelines", self.stages),
             ("deal properties", self.existing_fields),

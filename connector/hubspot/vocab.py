@@ -61,15 +61,18 @@ TASK_TO_DEAL_TYPE: Final = 216  # documented; confirmed at run time through the 
 TASK_TO_DEAL_NAME: Final = "task_to_deal"
 
 # -- scopes (private app / OAuth) -------------------------------------------------------------
-# Tasks live in the contacts scope family: the tasks API asks for crm.objects.contacts.read/write.
+# Each need is met by any one of its scopes (HubSpot's reference: "This API requires one of the
+# following scopes"). Tasks have granular scopes of their own (crm.objects.tasks.read/write);
+# apps made before them reach tasks through the contacts scopes, which HubSpot still accepts.
 READ_SCOPES: Final = (
-    "crm.objects.deals.read",
-    "crm.objects.contacts.read",
-    "crm.objects.owners.read",
-    "crm.schemas.deals.read",
+    ("crm.objects.deals.read",),
+    ("crm.objects.contacts.read",),
+    ("crm.objects.owners.read",),
+    ("crm.schemas.deals.read",),
+    ("crm.objects.tasks.read", "crm.objects.contacts.read"),
 )
-WRITE_SCOPES: Final = ("crm.objects.contacts.write",)  # task create / complete
-SCHEMA_SCOPES: Final = ("crm.schemas.deals.write",)  # `schema install` only
+WRITE_SCOPES: Final = (("crm.objects.tasks.write", "crm.objects.contacts.write"),)
+SCHEMA_SCOPES: Final = (("crm.schemas.deals.write",),)  # `schema install` only
 
 # -- rate limits ----------------------------------------------------------------------------
 HEADER_WINDOW_MAX: Final = "x-hubspot-ratelimit-max"

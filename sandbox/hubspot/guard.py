@@ -86,8 +86,8 @@ class Guard:
             self.daily_used += 1
         if self.limiter is not None and not self.limiter.take():
             return _rate_limited("SECONDLY", "You have reached your secondly limit.")
-        scope = required_scope(request.method, request.path)
-        if scope is not None and scope not in self.store.scopes:
+        scopes = required_scopes(request.method, request.path)
+        if scopes and self.store.scopes.isdisjoint(scopes):
             return error(
                 403,
                 "MISSING_SCOPES",
@@ -95,7 +95,7 @@ class Guard:
                 errors=[
                     {
                         "message": "One or more of the following scopes are required.",
-                        "context": {"requiredGranularScopes": [scope]},
+                        "context": {"requiredGranularScopes": list(scopes)},
                     }
                 ],
                 links={"scopes": "https://developers.hubspot.com/scopes"},
@@ -137,29 +137,33 @@ _PROPERTIES = re.compile(r"^/crm/v3/properties/(?P<type>[^/]+)")
 _ASSOCIATIONS = re.compile(r"^/crm/v4/(?:associations|objects)/(?P<type>[^/]+)/")
 
 
-def _scope_family(name: str) -> str | None:
-    kind = object_type(name)
-    if kind is None:
-        return None
-    return "contacts" if kind == "tasks" else kind  # tasks ride on the contacts scopes
+def _object_scopes(kind: str, access: str) -> tuple[str, ...]:
+    """Tasks take their own granular scope or, as before it existed, the contacts one."""
+    if kind == "tasks":
+        return (f"crm.objects.tasks.{access}", f"crm.objects.contacts.{access}")
+    return (f"crm.objects.{kind}.{access}",)
 
 
-def required_scope(method: str, path: str) -> str | None:
-    """The granular scope HubSpot checks for a request (None: no scope needed)."""
+def required_scopes(method: str, path: str) -> tuple[str, ...]:
+    """The granular scopes HubSpot accepts for a request, any one of them sufficing (empty: no
+    scope needed)."""
     if path.startswith("/crm/v3/owners"):
-        return "crm.objects.owners.read"
+        return ("crm.objects.owners.read",)
     if path.startswith("/crm/v3/pipelines/"):
-        return "crm.objects.deals.read"
+        return ("crm.objects.deals.read",)
     if m := _OBJECTS.match(path):
-        family = _scope_family(m["type"])
+        kind = object_type(m["type"])
         rest = m["rest"] or ""
         reading = method == "GET" or rest in {"/search", "/batch/read"}
-        return family and f"crm.objects.{family}.{'read' if reading else 'write'}"
+        return _object_scopes(kind, "read" if reading else "write") if kind else ()
     if m := _PROPERTIES.match(path):
-        family = _scope_family(m["type"])
-        return family and f"crm.schemas.{family}.{'read' if method == 'GET' else 'write'}"
+        kind = object_type(m["type"])
+        access = "read" if method == "GET" else "write"
+        if kind == "tasks":
+            return (f"crm.schemas.contacts.{access}",)
+        return (f"crm.schemas.{kind}.{access}",) if kind else ()
     if m := _ASSOCIATIONS.match(path):
-        family = _scope_family(m["type"])
+        kind = object_type(m["type"])
         reading = method == "GET" or path.endswith("/batch/read")
-        return family and f"crm.objects.{family}.{'read' if reading else 'write'}"
-    return None
+        return _object_scopes(kind, "read" if reading else "write") if kind else ()
+    return ()

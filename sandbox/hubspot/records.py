@@ -13,6 +13,8 @@ ALL_SCOPES: tuple[str, ...] = (
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.owners.read",
+    "crm.objects.tasks.read",
+    "crm.objects.tasks.write",
     "crm.schemas.deals.read",
     "crm.schemas.deals.write",
     "crm.schemas.contacts.read",

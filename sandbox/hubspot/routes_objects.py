@@ -270,19 +270,30 @@ class ObjectRoutes:
             except (search.SearchError, ValueError) as exc:
                 return validation_error(str(exc))
             id_name, created, modified = system_properties(kind)
-            rows = []
-            snapshot: dict[int, tuple[dict[str, str], int]] = {}
-            for object_id, props, created_ms, updated_ms in self.store.searchable(kind):
-                system = {id_name: object_id, created: created_ms, modified: updated_ms}
-                rows.append((object_id, _getter(props, system)))
-                snapshot[object_id] = (props, updated_ms)
-            total, page = search.run(query, rows, types, SEARCHABLE_TEXT[kind])
+            visible = self.store.searchable(kind, search.id_floor(query, id_name))
+            found: list[tuple[int, dict[str, str], int]]
+            if search.by_id_only(query, id_name):
+                total, rows = search.run_by_id(query, visible, types[id_name])
+                found = [(object_id, props, updated) for object_id, props, _, updated in rows]
+            else:
+                getters = []
+                snapshot: dict[int, tuple[int, dict[str, str], int]] = {}
+                for object_id, props, created_ms, updated_ms in visible:
+                    values: dict[str, search.Raw] = {
+                        **props,
+                        id_name: object_id,
+                        created: created_ms,
+                        modified: updated_ms,
+                    }
+                    getters.append((object_id, values.get))
+                    snapshot[object_id] = (object_id, props, updated_ms)
+                total, ids = search.run(query, getters, types, SEARCHABLE_TEXT[kind])
+                found = [snapshot[object_id] for object_id in ids]
             results = []
-            for object_id in page:
+            for object_id, props, updated_ms in found:
                 record = self.store.find(kind, object_id)
                 if record is None:
                     continue
-                props, updated_ms = snapshot[object_id]
                 results.append(
                     record_json(
                         self.store,
@@ -334,15 +345,6 @@ def _written(kind: str, clean: dict[str, str]) -> list[str]:
     """What an update answers with: the written properties and the ones a write derives."""
     derived = ["hs_task_status", "hs_task_completion_date"] if kind == "tasks" else []
     return list(clean) + [name for name in derived if name not in clean]
-
-
-def _getter(props: dict[str, str], system: dict[str, int]) -> search.Getter:
-    def get(name: str) -> search.Raw:
-        if name in system:
-            return system[name]
-        return props.get(name)
-
-    return get
 
 
 def _bind(handler: Callable[[str, Request], Response], kind: str) -> Callable[[Request], Response]:

@@ -11,10 +11,11 @@ enumerations case-insensitively. `NEQ` and `NOT_IN` also match records with no v
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sandbox.hubspot.wire import parse_datetime_ms
 
@@ -32,6 +33,7 @@ OPERATORS = frozenset(
 Comparable = float | int | str
 Raw = str | int | None  # a stored string, or an int already in epoch ms (system dates)
 Getter = Callable[[str], Raw]
+R = TypeVar("R", bound=tuple[Any, ...])
 
 
 class SearchError(ValueError):
@@ -167,40 +169,60 @@ def _tokens(text: str) -> list[str]:
 
 def matches(f: Filter, raw: Raw, kind: str) -> bool:
     """Whether one stored value passes one filter."""
-    have = comparable(raw, kind)
+    return compile_filter(f, kind)(raw)
+
+
+def compile_filter(f: Filter, kind: str) -> Callable[[Raw], bool]:
+    """`matches` for one filter as a predicate on stored values, its filter values parsed once
+    (a search evaluates the same filter against every record)."""
     op = f.operator
-    if op == "HAS_PROPERTY":
-        return have is not None
-    if op == "NOT_HAS_PROPERTY":
-        return have is None
+    if op in {"HAS_PROPERTY", "NOT_HAS_PROPERTY"}:
+        present = op == "HAS_PROPERTY"
+        return lambda raw: (comparable(raw, kind) is not None) == present
     if op in {"CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}:
         pattern = (f.value or "").lower()
-        words = _tokens(str(raw)) if have is not None else []
-        found = any(fnmatch.fnmatchcase(w, pattern) for w in words) or (
-            have is not None and fnmatch.fnmatchcase(str(raw).lower(), pattern)
-        )
-        return found if op == "CONTAINS_TOKEN" else not found
+        contains = op == "CONTAINS_TOKEN"
+
+        def token_test(raw: Raw) -> bool:
+            have = comparable(raw, kind)
+            words = _tokens(str(raw)) if have is not None else []
+            found = any(fnmatch.fnmatchcase(w, pattern) for w in words) or (
+                have is not None and fnmatch.fnmatchcase(str(raw).lower(), pattern)
+            )
+            return found == contains
+
+        return token_test
     if op in {"IN", "NOT_IN"}:
         wanted = {comparable(v, kind) for v in f.values}
-        return (have in wanted) if op == "IN" else (have not in wanted)
+        inside = op == "IN"
+        return lambda raw: (comparable(raw, kind) in wanted) == inside
     want = comparable(f.value, kind)
     if op == "NEQ":
-        return have != want
-    if have is None or want is None or type(have) is not type(want):
-        return False
+        return lambda raw: comparable(raw, kind) != want
+    if want is None:
+        return lambda raw: False
+    test = _ordered(op, want, comparable(f.high_value, kind) if op == "BETWEEN" else None)
+
+    def compare(raw: Raw) -> bool:
+        have = comparable(raw, kind)
+        return have is not None and type(have) is type(want) and test(have)
+
+    return compare
+
+
+def _ordered(op: str, want: Comparable, high: Comparable | None) -> Callable[[Any], bool]:
     if op == "EQ":
-        return have == want
+        return lambda have: bool(have == want)
     if op == "BETWEEN":
-        high = comparable(f.high_value, kind)
-        return high is not None and type(high) is type(have) and want <= have <= high  # type: ignore[operator]
-    return bool(
-        {
-            "LT": have < want,  # type: ignore[operator]
-            "LTE": have <= want,  # type: ignore[operator]
-            "GT": have > want,  # type: ignore[operator]
-            "GTE": have >= want,  # type: ignore[operator]
-        }[op]
-    )
+        if high is None or type(high) is not type(want):
+            return lambda have: False
+        return lambda have: bool(want <= have <= high)
+    return {
+        "LT": lambda have: bool(have < want),
+        "LTE": lambda have: bool(have <= want),
+        "GT": lambda have: bool(have > want),
+        "GTE": lambda have: bool(have >= want),
+    }[op]
 
 
 def run(
@@ -210,12 +232,13 @@ def run(
     text_properties: tuple[str, ...],
 ) -> tuple[int, list[int]]:
     """(total matches, ids of the requested page) over (id, property getter) rows."""
+    groups = [
+        [(f.property, compile_filter(f, types[f.property])) for f in group]
+        for group in request.groups
+    ]
     hits: list[tuple[int, Getter]] = []
     for object_id, get in rows:
-        if request.groups and not any(
-            all(matches(f, get(f.property), types[f.property]) for f in group)
-            for group in request.groups
-        ):
+        if groups and not any(all(test(get(name)) for name, test in group) for group in groups):
             continue
         if request.query and not _query_hit(request.query, get, text_properties):
             continue
@@ -231,6 +254,50 @@ def run(
         present.sort(key=lambda pair: pair[0], reverse=descending)
         ids = [i for _, i in present] + [i for value, i in keyed if value is None]
     return len(ids), ids[request.after : request.after + request.limit]
+
+
+def by_id_only(request: SearchRequest, id_name: str) -> bool:
+    """True when the record id alone decides a search: every filter is on `id_name`, the sort is
+    on it or absent, and there is no free-text query (the full-read pattern `hs_object_id GT x`
+    sorted by id). `run_by_id` answers such a search without reading any other property."""
+    return (
+        request.query is None
+        and (request.sort is None or request.sort[0] == id_name)
+        and all(f.property == id_name for group in request.groups for f in group)
+    )
+
+
+def id_floor(request: SearchRequest, id_name: str) -> int:
+    """The lowest record id that any filter group can match: records below it need not be
+    looked at. 0 when some group leaves the id unbounded from below."""
+    floors: list[int] = []
+    for group in request.groups:
+        floor = 0
+        for f in group:
+            if f.property != id_name:
+                continue
+            values = f.values if f.operator == "IN" else (f.value,)
+            if f.operator not in {"GT", "GTE", "EQ", "BETWEEN", "IN"}:
+                continue
+            numbers = [comparable(v, "number") for v in values]
+            if numbers and all(isinstance(n, float) for n in numbers):
+                floor = max(floor, math.floor(min(float(n) for n in numbers if n is not None)))
+        floors.append(floor)
+    return max(0, min(floors)) if floors else 0
+
+
+def run_by_id(request: SearchRequest, rows: Iterable[R], id_kind: str) -> tuple[int, list[R]]:
+    """`run` for a search that `by_id_only` accepts, over rows in ascending id order whose first
+    item is the record id: (total matches, rows of the requested page). The same answer as
+    `run`, without reading any other property."""
+    groups = [[compile_filter(f, id_kind) for f in group] for group in request.groups]
+    if groups:
+        hits = [row for row in rows if any(all(test(row[0]) for test in g) for g in groups)]
+    else:
+        hits = list(rows)
+    if request.sort is not None and request.sort[1]:
+        hits.reverse()
+    return len(hits), hits[request.after : request.after + request.limit]
 
 
 def _query_hit(query: str, get: Getter, text_properties: tuple[str, ...]) -> bool:

@@ -340,10 +340,16 @@ class HubSpotStore:
             out.append(record)
         return out, None
 
-    def searchable(self, kind: str) -> Iterator[tuple[int, dict[str, str], int, int]]:
-        """(id, properties, created ms, updated ms) as the lagging search index sees them."""
+    def searchable(
+        self, kind: str, min_id: int = 0
+    ) -> Iterator[tuple[int, dict[str, str], int, int]]:
+        """(id, properties, created ms, updated ms) as the lagging search index sees them, in id
+        order, from the first id at or above `min_id`. Hold `lock`."""
         now = self.now_ms()
-        for record in self._records[kind].values():
+        order = self._order[kind]
+        records = self._records[kind]
+        for index in range(bisect.bisect_left(order, min_id), len(order)):
+            record = records[order[index]]
             if record.archived_ms is not None:
                 continue
             if now < record.lag_until_ms:

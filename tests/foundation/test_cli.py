@@ -52,3 +52,12 @@ def test_check_config_lists_all_three_problems_and_exits_2(tmp_path: Path) -> No
 def test_missing_config_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check-config", "--config", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
+
+
+def test_gates_list_with_a_bad_mapping_file_exits_2_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "dealgate.yaml"
+    path.write_text("crm: hubspot\nhubspot: {access_token: abc}\nmapping: nowhere.yaml\n")
+    result = runner.invoke(app, ["gates", "list", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "cannot read the mapping file" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

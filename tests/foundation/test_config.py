@@ -124,3 +124,28 @@ def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(tmp_path / "nope.yaml")
     assert "cannot read the configuration file" in caught.value.problems[0]
+
+
+def test_connection_file_paths_resolve_against_the_config_folder(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "dealgate.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "crm: salesforce\n"
+        "salesforce:\n"
+        "  instance_url: https://example.my.salesforce.com\n"
+        "  ca_bundle: certs/proxy-ca.pem\n"
+        "  auth: {method: jwt, username: u, consumer_key: k, private_key_file: keys/sf.pem}\n"
+    )
+    sf = load_settings(path, env={}).salesforce
+    assert sf.ca_bundle == str(tmp_path / "conf" / "certs" / "proxy-ca.pem")
+    assert sf.auth.private_key_file == str(tmp_path / "conf" / "keys" / "sf.pem")
+
+
+def test_a_state_store_other_than_sqlite_is_refused_when_loading() -> None:
+    with pytest.raises(ConfigError) as refused:
+        text = VALID.replace("sqlite:///state/dealgate.db", "postgres://db/dealgate")
+        parse_settings(text, env={"HS_TOKEN": "x"})
+    assert refused.value.problems == [
+        "<config>:8: state: unsupported state store 'postgres://db/dealgate' "
+        "(expected sqlite:///PATH)"
+    ]

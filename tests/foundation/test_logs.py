@@ -54,3 +54,21 @@ def test_capture_logs_sees_redacted_values() -> None:
     with structlog.testing.capture_logs(processors=[redact]) as logs:
         structlog.get_logger().warning("retrying", detail="token s3cr3t-value rejected")
     assert logs[0]["detail"] == f"token {MASK} rejected"
+
+
+def _fail_with(token: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}  # a frame local, as in a connector
+    raise RuntimeError(f"request failed ({len(headers)} header)")
+
+
+def test_a_traceback_on_the_console_shows_no_secret_from_the_frames() -> None:
+    register_secrets([TOKEN])
+    stream = io.StringIO()
+    configure("info", json_output=False, stream=stream)
+    try:
+        _fail_with(TOKEN)
+    except RuntimeError:
+        get_logger("test").exception("cycle_crashed")
+    out = stream.getvalue()
+    assert "cycle_crashed" in out and "RuntimeError: request failed" in out
+    assert TOKEN not in out

@@ -101,6 +101,21 @@ def test_check_names_a_missing_scope(one_deal: HubSpotSandbox) -> None:
     assert any("crm.objects.owners.read" in p for p in problems)
 
 
+def test_check_accepts_the_granular_task_scopes(one_deal: HubSpotSandbox) -> None:
+    # A newer private app: tasks through crm.objects.tasks.*, no contacts write scope.
+    one_deal.store.scopes.discard("crm.objects.contacts.write")
+    assert connect(one_deal).check() == []
+
+
+def test_check_names_both_task_scopes_when_neither_is_granted(one_deal: HubSpotSandbox) -> None:
+    one_deal.store.scopes -= {"crm.objects.contacts.write", "crm.objects.tasks.write"}
+    problems = connect(one_deal).check()
+    assert problems == [
+        "HubSpot: the token lacks scope crm.objects.tasks.write or crm.objects.contacts.write "
+        "(to create and complete tasks)"
+    ]
+
+
 def test_check_passes_on_a_complete_portal(hs_sandbox: HubSpotSandbox) -> None:
     assert connect(hs_sandbox).check() == []
 

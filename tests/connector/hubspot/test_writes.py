@@ -134,3 +134,21 @@ def test_lost_answer_to_a_create_finds_the_tasks_by_marker(
     again = connector.write(items, [])
     assert [r.task_id for r in again] == [r.task_id for r in first]
     assert hs.store.count("tasks") == 3
+
+
+@pytest.mark.parametrize(
+    "scope", ["crm.objects.tasks.write", "crm.objects.contacts.write"], ids=["tasks", "contacts"]
+)
+def test_either_task_write_scope_is_enough_to_create_and_complete(
+    portal: tuple[HubSpotSandbox, str, list[str]], scope: str
+) -> None:
+    hs, owner, deals = portal
+    hs.store.scopes -= {"crm.objects.tasks.write", "crm.objects.contacts.write"}
+    hs.store.scopes.add(scope)
+    connector = connect(hs)
+    (created,) = connector.write([_create(deals[0], owner)], [])
+    assert created.ok and created.task_id
+    (completed,) = connector.write(
+        [], [TaskComplete(created.task_id, deals[0], "budget_confirmed")]
+    )
+    assert completed.ok

@@ -182,3 +182,19 @@ def test_a_missing_scope_is_a_403(hs_empty: HubSpotSandbox) -> None:
         deals.create(SimplePublicObjectInputForCreate(properties={"dealname": "x"}))
     assert caught.value.status == 403
     assert "MISSING_SCOPES" in str(caught.value.body)
+
+
+def test_task_writes_need_the_tasks_or_the_contacts_scope(hs_empty: HubSpotSandbox) -> None:
+    hs_empty.store.scopes -= {"crm.objects.tasks.write", "crm.objects.contacts.write"}
+    body = {"properties": {"hs_task_subject": "x", "hs_timestamp": "2026-12-01T12:00:00.000Z"}}
+    url = f"{hs_empty.url}/crm/v3/objects/tasks"
+    headers = {"Authorization": f"Bearer {hs_empty.token}"}
+    refused = requests.post(url, json=body, headers=headers, timeout=5)
+    assert refused.status_code == 403
+    (detail,) = refused.json()["errors"]
+    assert detail["context"]["requiredGranularScopes"] == [
+        "crm.objects.tasks.write",
+        "crm.objects.contacts.write",
+    ]
+    hs_empty.store.scopes.add("crm.objects.tasks.write")
+    assert requests.post(url, json=body, headers=headers, timeout=5).status_code == 201

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sandbox.hubspot import search
@@ -154,3 +156,92 @@ def test_sort_descending_keeps_id_order_for_ties_and_puts_empty_last() -> None:
     )
     _, ids = search.run(request, [(i, p.get) for i, p in rows.items()], TYPES, ())
     assert ids == [2, 4, 1, 3]
+
+
+def _id_filter(
+    operator: str, value: str = "", *values: str, high: str | None = None
+) -> dict[str, Any]:
+    return {
+        "propertyName": "hs_object_id",
+        "operator": operator,
+        **({"value": value} if value else {}),
+        **({"values": list(values)} if values else {}),
+        **({"highValue": high} if high else {}),
+    }
+
+
+AMOUNT_OVER_ONE = {"propertyName": "amount", "operator": "GT", "value": "1"}
+
+ID_ONLY_BODIES = [
+    {},
+    {"sorts": [{"propertyName": "hs_object_id", "direction": "DESCENDING"}]},
+    {"filterGroups": [{"filters": [_id_filter("GT", "10")]}]},
+    {"filterGroups": [{"filters": [_id_filter("GTE", "10"), _id_filter("LT", "20")]}]},
+    {"filterGroups": [{"filters": [_id_filter("IN", "", "3", "7", "25")]}]},
+    {"filterGroups": [{"filters": [_id_filter("BETWEEN", "5", high="8")]}]},
+    {"filterGroups": [{"filters": [_id_filter("NEQ", "4")]}]},
+    {
+        "filterGroups": [
+            {"filters": [_id_filter("GT", "27")]},
+            {"filters": [_id_filter("EQ", "2")]},
+        ],
+        "sorts": [{"propertyName": "hs_object_id", "direction": "DESCENDING"}],
+    },
+    {"filterGroups": [{"filters": [_id_filter("GT", "12.5")]}], "after": 3},
+]
+
+
+@pytest.mark.parametrize("body", ID_ONLY_BODIES)
+@pytest.mark.parametrize(("after", "limit"), [(0, 4), (2, 5), (0, 200)])
+def test_id_range_fast_path_answers_like_the_full_scan(
+    body: dict[str, Any],
+    after: int,
+    limit: int,
+) -> None:
+    # ids with gaps, as archived or not-yet-indexed records leave them
+    rows = {i: {"dealname": f"d{i}"} for i in range(1, 31) if i % 6}
+    request = search.parse({**body, "after": body.get("after", after), "limit": limit}, TYPES)
+    assert search.by_id_only(request, "hs_object_id")
+    expected = search.run(
+        request,
+        [(i, {**p, "hs_object_id": i}.get) for i, p in rows.items()],
+        TYPES,
+        ("dealname",),
+    )
+    floor = search.id_floor(request, "hs_object_id")
+    visible = [(i, p) for i, p in rows.items() if i >= floor]
+    total, page = search.run_by_id(request, visible, "number")
+    assert (total, [i for i, _ in page]) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "by_id"),
+    [
+        ({"query": "d1"}, False),
+        ({"sorts": [{"propertyName": "amount", "direction": "ASCENDING"}]}, False),
+        ({"filterGroups": [{"filters": [_id_filter("GT", "3"), AMOUNT_OVER_ONE]}]}, False),
+        ({"filterGroups": [{"filters": [_id_filter("GT", "3")]}]}, True),
+    ],
+)  # fmt: skip
+def test_only_id_filters_and_id_sort_take_the_fast_path(body: dict[str, Any], by_id: bool) -> None:
+    assert search.by_id_only(search.parse(body, TYPES), "hs_object_id") is by_id
+
+
+@pytest.mark.parametrize(
+    ("filters", "floor"),
+    [
+        ([[_id_filter("GT", "41")]], 41),
+        ([[_id_filter("GTE", "41.7")]], 41),
+        ([[_id_filter("IN", "", "9", "4")]], 4),
+        ([[_id_filter("GT", "41")], [_id_filter("EQ", "7")]], 7),
+        ([[_id_filter("GT", "41")], [AMOUNT_OVER_ONE]], 0),
+        ([[_id_filter("LT", "41")]], 0),
+        ([[_id_filter("GT", "abc")]], 0),
+        ([], 0),
+    ],
+)  # fmt: skip
+def test_id_floor_never_passes_a_record_that_could_match(
+    filters: list[list[dict[str, Any]]], floor: int
+) -> None:
+    body = {"filterGroups": [{"filters": group} for group in filters]}
+    assert search.id_floor(search.parse(body, TYPES), "hs_object_id") == floor
