@@ -7,8 +7,10 @@ Rules (DESIGN.md sections 3 and 5):
   install) are left as they are: dealgate adds no third and does not pick one to close, since it
   cannot tell which one a rep is working in. All of them are completed when the gate passes.
 - A passing gate's open tasks are completed when `tasks.close_when_passed` is on.
-- A `not_evaluated` gate writes nothing and leaves its tasks alone; so does a gate that no longer
-  applies to the deal's phase.
+- A `not_evaluated` gate writes nothing and leaves its tasks alone; so does a gate that is not
+  evaluated for the deal's phase, with one exception: once a deal is won (delivery,
+  maintenance), the open tasks of selling-phase gates are moot ("selling gates are moot once the
+  contract is signed") and are completed when `tasks.close_when_passed` is on.
 - A deal out of scope (closed lost, deleted, moved to an unmapped stage) has its open dealgate
   tasks completed.
 - Snooze: a task dealgate knows (ledger) that is found completed or gone while its gate still
@@ -27,10 +29,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from connector.base import Owner, Priority, TaskComplete, TaskCreate
 from gates.results import DealEvaluation, Finding, FindingCode, GateResult, Outcome
-from gates.snapshot import DealTask, Phase
+from gates.snapshot import SELLING_PHASES, WON_PHASES, DealTask, Phase
 from sync.config import TasksSettings
 from sync.state import LedgerEntry, Snooze, TaskState
 from sync.texts import GateWording, task_body, task_subject
@@ -41,6 +44,7 @@ _PHASE_ORDER = {phase: i for i, phase in enumerate(Phase)}
 PASSED = "passed"
 LEFT_SCOPE = "left_scope"
 DELETED = "deleted"
+MOOT = "moot"  # a selling gate's task on a won deal
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,7 @@ class PlannedCreate:
 class PlannedComplete:
     task: TaskComplete
     deal_name: str
-    reason: str  # PASSED | LEFT_SCOPE | DELETED
+    reason: str  # PASSED | LEFT_SCOPE | DELETED | MOOT
 
 
 @dataclass
@@ -88,12 +92,19 @@ class DealPlan:
     duplicates: list[str] = field(default_factory=list)  # gate ids with several open tasks
 
 
+class PlannedGate(GateWording, Protocol):
+    """A gate as the planner needs it: its wording and its phase (`gates.Gate` fits)."""
+
+    @property
+    def phase(self) -> Phase: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PlanContext:
     """What stays the same for every deal of a cycle."""
 
     policy: TasksSettings
-    gates: Mapping[str, GateWording]  # catalog order
+    gates: Mapping[str, PlannedGate]  # catalog order
     owners: Mapping[str, Owner]
     now: datetime
 
@@ -248,6 +259,11 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
             priority=Priority.HIGH if result.skipped_phase else Priority.NORMAL,
         )
         plan.creates.append(PlannedCreate(create, deal.name, priority_rank(result, order[gate_id])))
+    if evaluation.phase in WON_PHASES and ctx.policy.close_when_passed:
+        for gate_id, open_tasks in open_by_gate.items():
+            gate = ctx.gates.get(gate_id)
+            if gate_id not in results and gate is not None and gate.phase in SELLING_PHASES:
+                _complete_all(deal, open_tasks, MOOT, plan)
     if unowned:
         who = (
             f"the deal's owner {deal.owner_id} is inactive or unknown"

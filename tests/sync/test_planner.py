@@ -362,3 +362,30 @@ def test_catalog_order_breaks_ties_within_a_phase() -> None:
     for create in creates:
         quota.offer(create)
     assert [c.task.gate_id for c in quota.drain()] == ["budget_confirmed"]
+
+
+def _won(*tasks: DealTask, phase: Phase = Phase.DELIVERY) -> DealState:
+    evaluation = DealEvaluation("d1", phase, (), (), None, None)
+    return DealState("d1", "Acme renewal", "u1", evaluation, tasks, (), ())
+
+
+@pytest.mark.parametrize("phase", [Phase.DELIVERY, Phase.MAINTENANCE])
+def test_selling_gate_tasks_are_completed_as_moot_once_the_deal_is_won(phase: Phase) -> None:
+    won = _won(task("t1", "budget_confirmed"), task("t2", "approval_granted"), phase=phase)
+    plan = plan_deal(won, ctx())
+    assert sorted(c.task.task_id for c in plan.completes) == ["t1", "t2"]
+    assert {c.reason for c in plan.completes} == {"moot"}
+    assert plan.creates == []
+
+
+def test_moot_tasks_stay_open_when_close_when_passed_is_off() -> None:
+    plan = plan_deal(_won(task("t1", "budget_confirmed")), ctx(close_when_passed=False))
+    assert plan.completes == []
+
+
+def test_a_selling_deal_keeps_tasks_of_gates_outside_its_evaluation() -> None:
+    # a define deal whose evaluation lacks a gate (disabled, or not evaluated for its pipeline)
+    plan = plan_deal(
+        deal(res("budget_confirmed", "passed"), tasks=(task("t1", "approval_granted"),)), ctx()
+    )
+    assert plan.completes == []
