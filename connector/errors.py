@@ -10,6 +10,7 @@ the engine and the retry policy ask one question: `isinstance(err, TransientErro
      │    ├── RateLimited        429 (and HubSpot's secondly limit); `retry_after` when given
      │    ├── ServerError        5xx
      │    └── ConnectionFailed   timeouts, refused or dropped connections
+     ├── Interrupted            a shutdown was asked for while waiting to retry or for a slot
      └── TerminalError           do not retry: a person must act
           ├── AuthError          401 / invalid or expired credentials that cannot be renewed
           ├── PermissionDenied   403 without quota meaning: missing scope or object permission
@@ -61,6 +62,10 @@ class ServerError(TransientError):
 
 class ConnectionFailed(TransientError):
     pass
+
+
+class Interrupted(CRMError):
+    """A shutdown was asked for while the connector waited (retry backoff, rate limit)."""
 
 
 class TerminalError(CRMError):

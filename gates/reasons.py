@@ -181,8 +181,8 @@ def _en_no_role(roles: tuple[Role, ...], contacts: int) -> str:
 
 def _ja_no_role(roles: tuple[Role, ...], contacts: int) -> str:
     if contacts == 0:
-        return f"{ja_role_phrase(roles)}がいません (商談にコンタクトが登録されていません)"
-    return f"コンタクト{contacts}名の中に{ja_role_phrase(roles)}がいません"
+        return f"{ja_role_phrase(roles)} がいません (商談にコンタクトが登録されていません)"
+    return f"コンタクト{contacts}名の中に{ja_role_phrase(roles)} がいません"
 
 
 def _en_stance(role: Role, name: str, stance: Stance | None) -> str:
@@ -202,7 +202,7 @@ def _en_not_contacted(roles: tuple[Role, ...], days: int, last: str | None) -> s
 
 
 def _ja_not_contacted(roles: tuple[Role, ...], days: int, last: str | None) -> str:
-    noun = "キーパーソン" if len(roles) > 1 else ja_role_phrase(roles)
+    noun = "キーパーソン" if len(roles) > 1 else f"{ja_role_phrase(roles)} "
     return f"{noun}と{days}日以内に接触していません (最終接触日: {last or '記録なし'})"
 
 
@@ -228,7 +228,7 @@ _RENDERERS: dict[str, tuple[Renderer, Renderer]] = {
     "too_few": (
         lambda role, count, needed: f"only {count} {role_phrase((role,))}, {needed} needed",
         lambda role, count, needed: (
-            f"{ja_role_phrase((role,))}が{count}名のみです ({needed}名必要)"
+            f"{ja_role_phrase((role,))} が{count}名のみです ({needed}名必要)"
         ),
     ),
     "stance": (_en_stance, _ja_stance),

@@ -124,7 +124,9 @@ class TasksSettings(_Model):
     due_in_days: int = Field(3, ge=0, description="Due date of new tasks, days from now.")
     close_when_passed: bool = Field(True, description="Complete a task once its gate passes.")
     snooze_days: int = Field(14, ge=0, description="Wait after a rep closed a failing task.")
-    fallback_owner: str | None = Field(None, description="Owner for deals of inactive owners.")
+    fallback_owner: str | None = Field(
+        None, description="Owner for deals whose owner is inactive or missing."
+    )
     max_new_per_owner: int = Field(10, ge=0, description="New tasks per owner per run.")
     language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
 

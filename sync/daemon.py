@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 from connector.base import Connector
-from connector.errors import CRMError, TerminalError
+from connector.errors import CRMError, Interrupted, TerminalError
 from gates import GateConfigError
 from mappings import MappingError
 from sync.config import Settings
@@ -58,7 +58,7 @@ def run(
     set (signals set it too).
     """
     from sync.checks import load_method
-    from sync.factory import build_connector
+    from sync.factory import build_connector, interruptible_sleep
 
     dry = dry_run or settings.dry_run
     try:
@@ -69,15 +69,19 @@ def run(
         store = open_store(settings.state_path, read_only=dry)
     except StateError as exc:
         return _error(str(exc))
+    stop = stop or threading.Event()
     try:
-        crm = connector if connector is not None else build_connector(settings)
+        crm = (
+            connector
+            if connector is not None
+            else build_connector(settings, sleep=interruptible_sleep(stop))
+        )
     except CRMError as exc:
         store.close()
         return _error(f"{settings.crm}: {exc}")
     engine = Engine(
         settings, crm, store, mapping=mapping, catalog=catalog, clock=clock, batch_size=batch_size
     )
-    stop = stop or threading.Event()
     metrics = Metrics()
     server = MetricsServer(metrics, settings.metrics.port) if settings.metrics.port else None
     try:
@@ -117,6 +121,9 @@ def _loop(
         calls_before = engine.connector.api_calls
         try:
             report = engine.run_cycle(dry_run=dry)
+        except Interrupted:
+            log.info("cycle_interrupted", reason="shutdown requested while waiting to retry")
+            break
         except TerminalError as exc:
             metrics.cycle_failed(engine.connector.api_calls - calls_before)
             return _error(f"{settings.crm} refused the cycle: {exc}")

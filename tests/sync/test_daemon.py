@@ -150,3 +150,34 @@ def test_metrics_and_healthz() -> None:
         assert _get(f"{base}/nothing")[0] == 404
     finally:
         server.stop()
+
+
+def test_a_shutdown_during_a_retry_backoff_exits_0_at_once(tmp_path: Path) -> None:
+    """SIGTERM/SIGINT end the daemon within seconds even while the connector waits out a
+    backoff: the HubSpot sandbox answers 503 to every search, so the connector retries with
+    waits of 1, 2, 4, ... seconds; the stop ends the wait at once and the daemon exits 0."""
+    from sandbox import hubspot
+    from sandbox.http import Fault
+    from sync.config import parse_settings
+
+    with hubspot.start(seed="demo") as hs:
+        hs.app.inject("POST", r"/search$", *[Fault(503) for _ in range(50)])
+        config = parse_settings(
+            f"crm: hubspot\nhubspot:\n  access_token: {hs.token}\n  base_url: {hs.url}\n"
+            "  max_retry_seconds: 600\n  retry_attempts: 20\nstate: sqlite:///s.db\n",
+            env={},
+            base_dir=tmp_path,
+        )
+        stop = threading.Event()
+        result: list[int] = []
+        thread = threading.Thread(
+            target=lambda: result.append(daemon.run(config, once=False, stop=stop)), daemon=True
+        )
+        thread.start()
+        deadline = threading.Event()
+        while not any(r.route == "fault" for r in hs.app.log):  # the first 503 was answered
+            assert not deadline.wait(0.01) and thread.is_alive()
+        stop.set()
+        thread.join(10)  # the backoff left alone would take minutes
+        assert not thread.is_alive()
+        assert result == [0]
