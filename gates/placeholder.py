@@ -4,25 +4,20 @@ A text is a placeholder when, after trimming whitespace and trailing `.`, `!`, `
 case-insensitively equal to one of `tbd`, `tbc`, `n/a`, `na`, `none`, `unknown`, `-`, `--`, `?`,
 `未定`, `不明`, `なし`; or when it is empty (or missing).
 
-Japanese input is handled too: the text is folded with Unicode NFKC before the comparison, so
-full-width letters and punctuation count as their ASCII forms (`ＴＢＤ`, `Ｎ／Ａ`, `？`, `！`,
-`．`, `－`), and the ideographic full stop `。` (and its half-width form `｡`) and the ellipsis
-`…` are trimmed like `.`. Ideographic spaces are whitespace. A text that merely contains a
-placeholder word (`TBD by March`, `未定です`) is real.
+The rule is a public contract (users' CRM reports count placeholders by it), so it is applied
+exactly: whitespace is any Unicode whitespace (the ideographic space too), but no other
+character is trimmed or folded. Full-width forms (`ＴＢＤ`, `未定。`, `不明？`) and texts that
+merely contain a placeholder word (`TBD by March`, `未定です`) are real text.
 """
 
 from __future__ import annotations
-
-import unicodedata
 
 PLACEHOLDERS: frozenset[str] = frozenset(
     {"tbd", "tbc", "n/a", "na", "none", "unknown", "-", "--", "?", "未定", "不明", "なし"}
 )
 
-# Trailing punctuation to trim: the rule's ASCII set plus the Japanese forms.
-_TRAILING = ".!?。｡．！？…"
-# No placeholder is longer than this once trimmed; NFKC never shortens text to one of them
-# (none holds a character that composition could produce), so longer text is real at once.
+_TRAILING = ".!?"
+# No placeholder is longer than this once trimmed, so longer text is real at once.
 _LONGEST = max(len(p) for p in PLACEHOLDERS)
 
 
@@ -43,7 +38,7 @@ def _judge(text: str) -> bool:
     trimmed = _trim(text)
     if len(trimmed) > _LONGEST:
         return False
-    folded = _trim(unicodedata.normalize("NFKC", trimmed)).casefold()
+    folded = trimmed.casefold()
     return not folded or folded in PLACEHOLDERS
 
 

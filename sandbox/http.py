@@ -99,6 +99,7 @@ class App:
         self.log: list[LoggedRequest] = []
         self.before: list[Callable[[Request], Response | None]] = []  # auth, rate limits
         self.after: list[Callable[[Request, Response], None]] = []  # headers on every answer
+        self.observers: list[Callable[[LoggedRequest], None]] = []  # see every logged request
 
     # routing ------------------------------------------------------------------------------
     def route(self, method: str, pattern: str, name: str) -> Callable[[Handler], Handler]:
@@ -163,8 +164,12 @@ class App:
         return {"message": f"no route for {request.method} {request.path}"}
 
     def record(self, method: str, path: str, status: int, route: str, body: bytes) -> None:
+        entry = LoggedRequest(method, path, status, route, body)
         with self._lock:
-            self.log.append(LoggedRequest(method, path, status, route, body))
+            self.log.append(entry)
+            observers = list(self.observers)
+        for observe in observers:
+            observe(entry)
 
 
 def _make_handler(app: App) -> type[BaseHTTPRequestHandler]:

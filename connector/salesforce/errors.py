@@ -32,6 +32,13 @@ from connector.errors import (
 # 400-class codes that mean "try again shortly", not "your request is wrong".
 _TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
 
+# 403 REQUEST_LIMIT_EXCEEDED covers several limits, told apart by the message only: the daily
+# quota ("TotalRequests Limit exceeded.") is terminal for the day, while the concurrency caps
+# ("ConcurrentRequests (Concurrent API Requests) Limit exceeded.", "ConcurrentPerOrgLongTxn
+# Limit exceeded.") clear as soon as other requests finish.
+_LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED"
+_CONCURRENCY_LIMIT = "concurrent"
+
 
 def classify(
     status: int | None, code: str | None, message: str, retry_after: float | None = None
@@ -46,7 +53,9 @@ def classify(
         return RateLimited(message, **kwargs)
     if status == 401:
         return AuthError(message, **kwargs)
-    if status == 403 and code == "REQUEST_LIMIT_EXCEEDED":
+    if status == 403 and code == _LIMIT_EXCEEDED:
+        if _CONCURRENCY_LIMIT in message.lower():
+            return RateLimited(message, **kwargs)
         return QuotaExhausted(message, **kwargs)
     if status == 403:
         return PermissionDenied(message, **kwargs)

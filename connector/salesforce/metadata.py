@@ -101,13 +101,11 @@ class Metadata:
 
     def check(self) -> list[str]:
         """Problems with the connection or the permissions dealgate needs; [] when none.
-        One describeGlobal call; an object whose entry lacks a flag is described on its own."""
+        One describeGlobal call: every entry of `GET sobjects/` carries the running user's
+        `queryable`, `createable` and `updateable` flags for that object."""
         answer = self.client.rest("sobjects/")
         listed = answer.get("sobjects") if isinstance(answer, Mapping) else None
         objects: dict[str, Mapping[str, Any]] = {
             str(item.get("name")): item for item in listed or [] if isinstance(item, Mapping)
         }
-        for name, flag, _ in REQUIRED_ACCESS:
-            if name in objects and flag not in objects[name]:
-                objects[name] = self.client.describe(name)
         return access_problems(objects)

@@ -24,7 +24,6 @@ from connector.salesforce.soql import TASK
 COLLECTIONS = "composite/sobjects"
 MAX_RECORDS = 200  # sObject Collections limit per request
 SUBJECT_MAX = 255
-OPEN_STATUS = "Not Started"
 DONE_STATUS = "Completed"
 PRIORITIES = {Priority.HIGH: "High", Priority.NORMAL: "Normal", Priority.LOW: "Low"}
 
@@ -32,7 +31,11 @@ FindTasks = Callable[[Sequence[str]], dict[str, list[RawTask]]]
 
 
 def create_record(task: TaskCreate) -> dict[str, Any]:
-    """The Task record for a create, with the marker on its own line of the Description."""
+    """The Task record for a create, with the marker on its own line of the Description.
+
+    `Status` is left to the org's default (Task.Status is "defaulted on create"): orgs rename
+    or remove "Not Started", and Salesforce refuses a closed status as the default, so the
+    default is always an open one."""
     subject = task.subject if len(task.subject) <= SUBJECT_MAX else task.subject[:254] + "…"
     return {
         "attributes": {"type": TASK},
@@ -42,7 +45,6 @@ def create_record(task: TaskCreate) -> dict[str, Any]:
         "OwnerId": task.owner_id,
         "ActivityDate": task.due.isoformat(),
         "Priority": PRIORITIES[task.priority],
-        "Status": OPEN_STATUS,
     }
 
 

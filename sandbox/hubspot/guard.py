@@ -20,6 +20,10 @@ from sandbox.hubspot.wire import error, object_type
 
 UNGUARDED_PATHS = re.compile(r"^/oauth/")  # token introspection carries the token in the call
 
+# HubSpot's name for the rolling ten-second limit in a 429 body (its own clients, e.g.
+# @hubspot/api-client's RetryDecorator, match on it); "SECONDLY" is the older per-second name.
+ROLLING_POLICY = "TEN_SECONDLY_ROLLING"
+
 AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
     "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
@@ -85,7 +89,9 @@ class Guard:
                 return _rate_limited("DAILY", "You have reached your daily limit.")
             self.daily_used += 1
         if self.limiter is not None and not self.limiter.take():
-            return _rate_limited("SECONDLY", "You have reached your secondly limit.")
+            return _rate_limited(
+                ROLLING_POLICY, f"You have reached your {ROLLING_POLICY.lower()} limit."
+            )
         scopes = required_scopes(request.method, request.path)
         if scopes and self.store.scopes.isdisjoint(scopes):
             return error(

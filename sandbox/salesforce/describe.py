@@ -47,7 +47,7 @@ def describe(sobject: SObjectType, version: str) -> dict[str, Any]:
         "keyPrefix": sobject.key_prefix,
         "custom": False,
         "createable": sobject.createable,
-        "updateable": sobject.createable,
+        "updateable": sobject.updateable,
         "deletable": sobject.deletable,
         "queryable": True,
         "fields": [describe_field(item) for item in sobject.fields.values()],
@@ -69,7 +69,9 @@ def describe(sobject: SObjectType, version: str) -> dict[str, Any]:
 
 
 def describe_global(types: list[SObjectType], version: str) -> dict[str, Any]:
-    """The `sobjects/` body: every type the org has."""
+    """The `sobjects/` body: every type the org has, each with the running user's object
+    permissions as Salesforce lists them (`createable`, `updateable`, `deletable`, `queryable`,
+    ...), so one call answers what the user may do with every object."""
     return {
         "encoding": "UTF-8",
         "maxBatchSize": 200,
@@ -77,10 +79,21 @@ def describe_global(types: list[SObjectType], version: str) -> dict[str, Any]:
             {
                 "name": t.name,
                 "label": t.label,
+                "labelPlural": t.label + "s",
                 "keyPrefix": t.key_prefix,
+                "custom": t.name.endswith("__c"),
                 "createable": t.createable,
+                "updateable": t.updateable,
+                "deletable": t.deletable,
+                "undeletable": t.deletable,
                 "queryable": True,
-                "urls": {"sobject": f"/services/data/v{version}/sobjects/{t.name}"},
+                "retrieveable": True,
+                "searchable": True,
+                "urls": {
+                    "sobject": f"/services/data/v{version}/sobjects/{t.name}",
+                    "describe": f"/services/data/v{version}/sobjects/{t.name}/describe",
+                    "rowTemplate": f"/services/data/v{version}/sobjects/{t.name}/{{ID}}",
+                },
             }
             for t in types
         ],

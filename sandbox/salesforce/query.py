@@ -3,7 +3,9 @@
 Paging, deterministically:
 - A page holds at most `batch` rows, counting each top-level record and each inline child row,
   as Salesforce counts them. The batch is the sandbox's `batch_size`, lowered by a
-  `Sforce-Query-Options: batchSize=N` header (N clamped to 200..2000).
+  `Sforce-Query-Options: batchSize=N` header (N clamped to 200..2000), and at most 200 when the
+  query selects two or more custom long text area fields (as Salesforce documents under
+  "Change the Batch Size in Queries").
 - A record goes on the page whole when its row plus its inline child rows fit in the room left;
   otherwise it starts the next page.
 - A child set inlines at most 200 rows (CHILD_INLINE_LIMIT). A larger set comes back with its
@@ -30,6 +32,8 @@ from sandbox.salesforce.values import to_wire
 
 CHILD_INLINE_LIMIT = 200
 MAX_OPEN_CURSORS = 1000
+LONG_TEXT_BATCH = 200  # the page cap of a query selecting two or more custom long text fields
+_LONG_TEXT = 255
 
 
 @dataclass
@@ -105,7 +109,24 @@ def run(
         ids = select_ids(store, plan, include_deleted)
         if plan.count_only:
             return {"totalSize": len(ids), "done": True, "records": []}
+        if _custom_long_text_fields(plan) >= 2:
+            batch = min(batch, LONG_TEXT_BATCH)
         return _page(store, cursors, Cursor(plan, ids, include_deleted, batch), 0, version, None)
+
+
+def _custom_long_text_fields(plan: Plan) -> int:
+    """Custom long text area fields the query selects, subqueries included."""
+    count = 0
+    for column in plan.columns:
+        if isinstance(column, SubqueryColumn):
+            count += _custom_long_text_fields(column.plan)
+        elif (
+            column.field.custom
+            and column.field.type == "textarea"
+            and column.field.length > _LONG_TEXT
+        ):
+            count += 1
+    return count
 
 
 def more(

@@ -1,5 +1,9 @@
 """The Salesforce REST surface: routes under any `/services/data/vNN.N/` prefix.
 
+A request whose URI is longer than 16,384 bytes is refused with 414 URI Too Long, and one whose
+URI and headers together are longer with 431, before anything else (Salesforce's front end does
+the same; it bounds how many ids fit in a GET query's `IN` list).
+
 Every routed request needs `Authorization: Bearer <session id>` (401 INVALID_SESSION_ID
 otherwise), counts toward the daily API usage (403 REQUEST_LIMIT_EXCEEDED once it reaches the
 limit), and every answer carries `Sforce-Limit-Info: api-usage=USED/LIMIT`. Errors are
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from sandbox.http import App, Request, Response
 from sandbox.salesforce import query, writes
@@ -25,6 +30,7 @@ _TYPE = r"(?P<type>[A-Za-z0-9_]+)"
 UPDATED_WINDOW_DAYS = 30
 DELETED_WINDOW_DAYS = 15
 _NOT_FOUND = [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
+MAX_REQUEST_HEAD = 16_384  # bytes of URI, and of URI plus headers, Salesforce accepts
 
 
 class SalesforceApp(App):
@@ -38,6 +44,15 @@ def build_app(store: SalesforceStore, *, batch_size: int = 2000) -> SalesforceAp
     """The Salesforce app over `store`; `batch_size` caps the rows of a query page."""
     app = SalesforceApp("salesforce")
     cursors = query.Cursors(store)
+
+    def head_size(request: Request) -> Response | None:
+        uri = len(request.path) + len(urlencode(request.query, doseq=True)) + 1
+        if uri > MAX_REQUEST_HEAD:
+            return Response(414, b"URI Too Long", {"Content-Type": "text/plain"})
+        headers = sum(len(name) + len(value) + 4 for name, value in request.headers.items())
+        if uri + headers > MAX_REQUEST_HEAD:
+            return Response(431, b"Request Header Fields Too Large", {"Content-Type": "text/plain"})
+        return None
 
     def authenticate(request: Request) -> Response | None:
         header = request.headers.get("authorization", "")
@@ -63,6 +78,7 @@ def build_app(store: SalesforceStore, *, batch_size: int = 2000) -> SalesforceAp
     def limit_header(request: Request, response: Response) -> None:
         response.headers["Sforce-Limit-Info"] = f"api-usage={store.api_used}/{store.api_limit}"
 
+    app.before.append(head_size)
     app.before.append(authenticate)
     app.after.append(limit_header)
 

@@ -8,7 +8,8 @@ Two kinds of refusal, as in Salesforce:
   restricted picklists, string lengths, ids (malformed -> MALFORMED_ID, of the wrong object ->
   FIELD_INTEGRITY_EXCEPTION, not found or deleted -> INVALID_CROSS_REFERENCE_KEY), read-only
   fields, inactive owners (INACTIVE_OWNER_OR_USER: setting one as owner, or editing a task that
-  an inactive user owns), deleted records (ENTITY_IS_DELETED).
+  an inactive user owns), deleted records (ENTITY_IS_DELETED), objects the user may not edit
+  (INSUFFICIENT_ACCESS_OR_READONLY).
 
 A create without OwnerId is owned by the running user: the first active user of the org.
 """
@@ -127,6 +128,10 @@ def check_update(
         ]
     if current.get("IsDeleted"):
         return values, [SaveError("ENTITY_IS_DELETED", "entity is deleted")]
+    if not sobject.updateable:
+        return values, [
+            SaveError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id")
+        ]
     errors = _read_only(sobject, values, create=False)
     for name, value in values.items():
         found = sobject.fields[name]

@@ -55,6 +55,7 @@ class SObjectType:
     fields: dict[str, Field]
     children: dict[str, ChildRelationship] = dc_field(default_factory=dict)
     createable: bool = True
+    updateable: bool = True
     deletable: bool = True
     slots: dict[str, int] = dc_field(default_factory=dict)  # storage slot per field, never reused
 
@@ -224,6 +225,7 @@ _SCHEMA: dict[str, SObjectType] = {
             _system("SortOrder", "int", "Sort Order"),
         ],
         createable=False,
+        updateable=False,
         deletable=False,
     ),
     "Opportunity": _make(

@@ -8,6 +8,9 @@
                | path [NOT] IN ( query ) | path LIKE 'pattern'
     value     := 'string' | number | true | false | null | 2026-11-27
                | 2026-11-27T04:00:00Z | 2026-11-27T04:00:00+09:00 | TODAY | LAST_N_DAYS:n | ...
+
+A dateTime literal takes the zone as `Z` or `+hh:mm`/`-hh:mm`, as SOQL's date formats list them;
+the `+0000` of Salesforce's JSON output is not a SOQL literal (MALFORMED_QUERY).
     key       := path [ASC | DESC] [NULLS FIRST | NULLS LAST]
 
 Keywords and names are case-insensitive. Syntax errors raise `SoqlError` with MALFORMED_QUERY and
@@ -23,7 +26,7 @@ from typing import Any
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:?\d{2}))
+  | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
   | (?P<date>\d{4}-\d{2}-\d{2})
   | (?P<number>[+-]?\d+(?:\.\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from sandbox.salesforce import SalesforceSandbox
 from sandbox.serve import sample_configs, serve
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _hs_config(tmp_path: Path, box: HubSpotSandbox, extra: str = "") -> Path:
@@ -115,16 +120,36 @@ def test_run_once_writes_tasks_then_a_second_run_writes_none(
     assert [r for r in sf_sandbox.app.writes() if r.route == "collections.create"] == []
 
 
-def test_run_unreachable_crm_exits_2(tmp_path: Path) -> None:
+def test_run_unreachable_crm_exits_2_with_one_line_on_stderr(tmp_path: Path) -> None:
     path = tmp_path / "dead.yaml"
     path.write_text(
         "crm: hubspot\nhubspot:\n  access_token: t\n  base_url: http://127.0.0.1:9\n"
         "  timeout_seconds: 2\n  retry_attempts: 2\n  max_retry_seconds: 1\n"
         "state: sqlite:///s.db\n"
     )
-    result = runner.invoke(app, ["run", "--config", str(path), "--once"])
-    assert result.exit_code == 2
-    assert "127.0.0.1:9" in result.output or "connect" in result.output.lower()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "--log-level",
+            "error",
+            "run",
+            "--config",
+            str(path),
+            "--once",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("dealgate: error:")]
+    assert len(errors) == 1
+    assert "127.0.0.1" in errors[0]
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
 
 
 @pytest.mark.parametrize(
@@ -177,7 +202,16 @@ def test_audit_writes_the_report_and_nothing_to_the_crm(
         app, ["audit", "--config", str(path), "--format", fmt, "--output", str(report)]
     )
     assert result.exit_code == 0, result.output
-    assert report.stat().st_size > 0
+    text = report.read_text(encoding="utf-8-sig")
+    expected = {
+        "json": '"schema_version"',
+        "csv": "deal_id,deal_name",
+        "html": 'id="funnel"',
+        "table": "budget_confirmed",
+    }[fmt]
+    assert expected in text
+    if fmt == "json":
+        assert json.loads(text)["summary"]["deals_read"] == 40  # the demo portal's deals
     assert not hs_sandbox.app.writes()
     assert not (tmp_path / "state.db").exists()
 
@@ -195,3 +229,68 @@ def test_audit_rejects_an_unknown_format(tmp_path: Path, hs_sandbox: HubSpotSand
     path = _hs_config(tmp_path, hs_sandbox)
     result = runner.invoke(app, ["audit", "--config", str(path), "--format", "xml"])
     assert result.exit_code == 2
+
+
+def _start(args: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_sandbox_serve_command_runs_until_ctrl_c() -> None:
+    proc = _start(["sandbox", "serve", "--token", "s3cret-token"])
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("Press Ctrl-C"):
+            break
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    printed = "".join(lines) + out
+    assert "HubSpot sandbox:    http://127.0.0.1:" in printed
+    assert "Salesforce sandbox: https://127.0.0.1:" in printed
+    assert "access_token: s3cret-token" in printed
+    assert printed.rstrip().endswith("sandbox stopped")
+
+
+def test_run_daemon_loops_until_sigterm_and_exits_0(
+    tmp_path: Path, hs_sandbox: HubSpotSandbox
+) -> None:
+    path = _hs_config(tmp_path, hs_sandbox, "poll_interval_seconds: 3600\n")
+    cycle_done = threading.Event()
+    hs_sandbox.app.observers.append(
+        lambda r: cycle_done.set() if r.route == "tasks.batch_create" else None
+    )
+    proc = _start(["run", "--config", str(path)])
+    assert cycle_done.wait(60)  # the first cycle runs at start and writes its tasks
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert '"event": "daemon_stop"' in err
+    assert (tmp_path / "state.db").exists()
+
+
+def test_demo_command_against_the_salesforce_sandbox() -> None:
+    result = runner.invoke(app, ["demo", "--crm", "salesforce"], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    assert "against the salesforce sandbox" in result.output
+    assert "Tasks created per owner" in result.output
+
+
+def test_mappings_show_with_a_config_applies_its_mapping_file(tmp_path: Path) -> None:
+    (tmp_path / "mapping.yaml").write_text(
+        "crm: hubspot\nextends: builtin\npipelines:\n  renewals:\n    stages:\n"
+        "      renewal_won: delivery\n"
+    )
+    path = tmp_path / "dealgate.yaml"
+    path.write_text("crm: hubspot\nhubspot: {access_token: t}\nmapping: mapping.yaml\n")
+    result = runner.invoke(app, ["mappings", "show", "--config", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "renewal_won" in result.output
+    assert "appointmentscheduled" in result.output  # the builtin part it extends

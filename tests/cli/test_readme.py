@@ -1,4 +1,5 @@
-"""Every `dealgate` command the README shows is one the CLI accepts (the sandbox tests run them)."""
+"""Every `dealgate` command in the README's shell blocks parses; tests/cli/test_commands.py
+runs each of them against the sandbox."""
 
 from __future__ import annotations
 

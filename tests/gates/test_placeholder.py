@@ -1,4 +1,5 @@
-"""The placeholder rule of DESIGN.md section 5, with its Japanese and full-width variants."""
+"""The placeholder rule of DESIGN.md section 5, exactly: Japanese placeholders count, but no
+character beyond whitespace and trailing `.`, `!`, `?` is trimmed or folded."""
 
 from __future__ import annotations
 
@@ -27,14 +28,8 @@ PLACEHOLDERS = [
     pytest.param("n/a...", id="trailing-dots"),
     pytest.param("TBD .", id="space-before-dot"),
     pytest.param("???", id="only-question-marks"),
-    pytest.param("ＴＢＤ", id="full-width-letters"),
-    pytest.param("Ｎ／Ａ", id="full-width-slash"),
-    pytest.param("未定。", id="ideographic-full-stop"),
-    pytest.param("不明？", id="full-width-question"),
-    pytest.param("なし！", id="full-width-bang"),
     pytest.param("\u3000未定\u3000", id="ideographic-spaces"),
-    pytest.param("－", id="full-width-hyphen"),
-    pytest.param("unknown…", id="ellipsis"),
+    pytest.param("未定 ?", id="japanese-with-question-mark"),
 ]
 
 REAL = [
@@ -47,6 +42,15 @@ REAL = [
     pytest.param("CIO", id="short-acronym"),
     pytest.param("情報システム部長が決裁", id="japanese-real"),
     pytest.param("?!x", id="punctuation-then-letter"),
+    # The section 5 list is exact (a public contract): full-width forms and Japanese
+    # punctuation are neither folded nor trimmed.
+    pytest.param("ＴＢＤ", id="full-width-letters"),
+    pytest.param("Ｎ／Ａ", id="full-width-slash"),
+    pytest.param("未定。", id="ideographic-full-stop"),
+    pytest.param("不明？", id="full-width-question"),
+    pytest.param("なし！", id="full-width-bang"),
+    pytest.param("－", id="full-width-hyphen"),
+    pytest.param("unknown…", id="ellipsis"),
 ]
 
 

@@ -169,15 +169,17 @@ def test_a_shutdown_during_a_retry_backoff_exits_0_at_once(tmp_path: Path) -> No
             base_dir=tmp_path,
         )
         stop = threading.Event()
+        first_fault = threading.Event()
+        hs.app.observers.append(lambda r: first_fault.set() if r.route == "fault" else None)
         result: list[int] = []
         thread = threading.Thread(
             target=lambda: result.append(daemon.run(config, once=False, stop=stop)), daemon=True
         )
         thread.start()
-        deadline = threading.Event()
-        while not any(r.route == "fault" for r in hs.app.log):  # the first 503 was answered
-            assert not deadline.wait(0.01) and thread.is_alive()
+        assert first_fault.wait(30)  # the connector now waits out its first backoff
         stop.set()
-        thread.join(10)  # the backoff left alone would take minutes
+        thread.join(30)  # left alone, the backoffs of 20 attempts would take minutes
         assert not thread.is_alive()
+        faults_answered = sum(r.route == "fault" for r in hs.app.log)
+        assert faults_answered < 5  # it stopped retrying instead of working through the queue
         assert result == [0]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from gates import load_catalog
+from gates import evaluate_gate, load_catalog
 from gates.model import Gate, Text
 from gates.snapshot import Phase
 from sync.texts import SUBJECT_MAX, task_body, task_subject
+from tests.gates.builders import NOW, deal
 
 BUDGET = load_catalog().get("budget_confirmed")
 
@@ -46,3 +47,15 @@ def test_missing_japanese_falls_back_to_english() -> None:
     gate = Gate("g", Phase.DISCOVERY, "flag_true", Text("Title"), Text("Why"), Text("How"), ())
     assert task_subject(gate, "ja") == "[dealgate] Title"
     assert "なぜ重要か: Why" in task_body(gate, [], "D", "ja")
+
+
+def test_reasons_are_written_in_the_task_language() -> None:
+    estimated = evaluate_gate(BUDGET, deal(budget_status="estimated"), NOW).reasons
+    assert "- budget status is 'estimated'" in task_body(BUDGET, estimated, "Acme", "en")
+    ja = task_body(BUDGET, estimated, "Acme", "ja").splitlines()
+    assert ja[2] == "- 「予算ステータス」が estimated です"
+
+
+def test_reasons_without_a_code_are_shown_as_they_are() -> None:
+    body = task_body(BUDGET, ["checked by hand"], "Acme", "ja")
+    assert "- checked by hand" in body.splitlines()

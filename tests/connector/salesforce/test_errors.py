@@ -49,6 +49,26 @@ def test_classify(status: int | None, code: str | None, expected: type[CRMError]
     assert error.retry_after == 2.0
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        pytest.param("TotalRequests Limit exceeded.", QuotaExhausted, id="daily-quota"),
+        pytest.param(
+            "ConcurrentRequests (Concurrent API Requests) Limit exceeded.",
+            RateLimited,
+            id="concurrent-requests",
+        ),
+        pytest.param("ConcurrentPerOrgLongTxn Limit exceeded.", RateLimited, id="long-running"),
+    ],
+)
+def test_request_limit_exceeded_is_told_apart_by_its_message(
+    message: str, expected: type[CRMError]
+) -> None:
+    error = classify(403, "REQUEST_LIMIT_EXCEEDED", message)
+    assert type(error) is expected
+    assert error.code == "REQUEST_LIMIT_EXCEEDED"
+
+
 def test_only_transient_kinds_are_retryable() -> None:
     assert isinstance(classify(503, None, ""), TransientError)
     assert isinstance(classify(429, None, ""), TransientError)

@@ -107,7 +107,7 @@ def test_a_created_task_carries_the_marker_on_its_own_line() -> None:
     assert record["WhatId"] == "006A"
     assert record["ActivityDate"] == "2026-12-01"
     assert record["Priority"] == "High"
-    assert record["Status"] == "Not Started"
+    assert "Status" not in record  # the org's default open status, whatever its name
     assert record["attributes"] == {"type": "Task"}
 
 

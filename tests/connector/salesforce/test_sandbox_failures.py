@@ -81,3 +81,25 @@ def test_the_quota_reserve_is_left_for_other_integrations(
     with pytest.raises(QuotaExhausted, match="left for other integrations"):
         list(wired.connector.read_all(SPEC))
     assert wired.calls() == 2
+
+
+def test_the_concurrent_request_cap_is_waited_out_not_taken_for_the_daily_quota(
+    sf_empty: SalesforceSandbox, connect: Connect
+) -> None:
+    owner = add_user(sf_empty)
+    deal = add_deal(sf_empty, owner, "Acme")
+    busy = Fault(
+        403,
+        [
+            {
+                "errorCode": "REQUEST_LIMIT_EXCEEDED",
+                "message": "ConcurrentPerOrgLongTxn Limit exceeded.",
+            }
+        ],
+    )
+    sf_empty.app.inject("GET", "/query", busy)
+    wired = connect(sf_empty)
+
+    assert [d.id for d in wired.connector.read_all(SPEC)] == [deal]
+    assert wired.slept == [1.0]
+    assert wired.calls() == 2

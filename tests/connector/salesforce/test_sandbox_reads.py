@@ -209,3 +209,20 @@ def test_metadata_of_the_demo_org(sf_sandbox: SalesforceSandbox, connect: Connec
     assert stages["Negotiation/Review"].probability == 0.9
     owners = connector.owners()
     assert owners and all(o.id.startswith("005") for o in owners.values())
+
+
+def test_reading_by_many_deal_ids_splits_the_in_list_within_the_uri_limit(
+    sf_empty: SalesforceSandbox, connect: Connect
+) -> None:
+    owner = add_user(sf_empty)
+    deal = add_deal(sf_empty, owner, "Acme")
+    task = add_task(sf_empty, deal, owner, "budget_confirmed")
+    missing = [f"006{n:015d}" for n in range(1500)]
+    wired = connect(sf_empty)
+
+    found = wired.connector.find_marker_tasks([*missing, deal])
+
+    assert len(found) == 1501
+    assert [t.id for t in found[deal]] == [task]
+    assert {entry.status for entry in sf_empty.app.log} == {200}
+    assert 1 < wired.calls() <= 5

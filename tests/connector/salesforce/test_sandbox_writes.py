@@ -117,3 +117,24 @@ def test_tasks_that_reached_the_org_before_the_answer_was_lost_are_not_written_t
     assert results[0].task_id == already
     posted = [r for r in org.app.log if r.route == "collections.create"]
     assert len(posted) == 1 and posted[0].body.count(b"WhatId") == 1
+
+
+def test_new_tasks_take_the_orgs_default_open_status_whatever_it_is_called(
+    sf_empty: SalesforceSandbox, connect: Connect
+) -> None:
+    org = sf_empty
+    status = org.store.schema["Task"].fields["Status"]
+    status.picklist, status.default = ("Open", "Completed"), "Open"  # no "Not Started" here
+    owner = add_user(org)
+    deal = add_deal(org, owner, "Acme")
+    wired = connect(org)
+
+    (created,) = wired.connector.write([_create(deal, owner)], [])
+
+    assert created.ok, created.message
+    task = org.store.get("Task", created.task_id or "")
+    assert task is not None
+    assert (task["Status"], task["IsClosed"]) == ("Open", False)
+    (done,) = wired.connector.write([], [TaskComplete(created.task_id or "", deal, "x")])
+    assert done.ok
+    assert org.store.get("Task", created.task_id or "")["IsClosed"] is True  # type: ignore[index]

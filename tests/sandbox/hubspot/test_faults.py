@@ -14,6 +14,8 @@ from hubspot.crm.objects.tasks import (
 )
 
 import sandbox.hubspot
+from connector.errors import RateLimited, TransientError
+from connector.hubspot.errors import translate
 from sandbox.http import Fault
 from sandbox.hubspot import HubSpotSandbox
 from tests.fixtures.hubspot import hs_client
@@ -88,8 +90,10 @@ def test_rate_limiter_refuses_past_the_window_and_recovers() -> None:
             deals.get_page()
         assert caught.value.status == 429
         body = caught.value.body
-        assert '"policyName": "SECONDLY"' in body and '"errorType": "RATE_LIMIT"' in body
-        assert '"message": "You have reached your secondly limit."' in body
+        assert (
+            '"policyName": "TEN_SECONDLY_ROLLING"' in body and '"errorType": "RATE_LIMIT"' in body
+        )
+        assert '"message": "You have reached your ten_secondly_rolling limit."' in body
         assert caught.value.headers["X-HubSpot-RateLimit-Remaining"] == "0"
         clock[0] += 10.5
         assert deals.get_page().results == []
@@ -121,3 +125,17 @@ def test_request_log_counts_routes_and_separates_writes(hs_sandbox: HubSpotSandb
     assert b"hs_timestamp" in hs_sandbox.app.writes()[0].body
     hs_sandbox.app.reset_log()
     assert hs_sandbox.app.counts() == {}
+
+
+def test_the_rolling_limit_is_a_transient_error_for_the_hubspot_connector() -> None:
+    clock = [100.0]
+    with sandbox.hubspot.start(seed=None, rate_limit=(1, 10.0)) as hs:
+        assert hs.limiter is not None
+        hs.limiter.clock = lambda: clock[0]
+        deals = hs_client(hs).crm.deals.basic_api
+        deals.get_page()
+        with pytest.raises(ApiException) as caught:
+            deals.get_page()
+    error = translate(caught.value)
+    assert isinstance(error, RateLimited) and isinstance(error, TransientError)
+    assert error.code == "TEN_SECONDLY_ROLLING"

@@ -162,3 +162,16 @@ def test_request_log_records_routes_and_writes(sf_sandbox: salesforce.Salesforce
     assert sf_sandbox.app.counts() == {"sobject.create": 1, "query": 1, "collections.create": 1}
     assert [w.route for w in sf_sandbox.app.writes()] == ["sobject.create", "collections.create"]
     assert b'"Subject": "x"' in sf_sandbox.app.writes()[0].body
+
+
+def test_a_query_uri_past_16384_bytes_is_refused_with_414(
+    sf_empty: salesforce.SalesforceSandbox,
+) -> None:
+    sf = sf_client(sf_empty)
+    ids = ", ".join(f"'006{n:015d}'" for n in range(700))  # about 17,000 encoded characters
+    with pytest.raises(SalesforceGeneralError) as caught:
+        sf.query(f"SELECT Id FROM Opportunity WHERE Id IN ({ids})")
+    assert caught.value.status == 414
+    assert sf_empty.store.api_used == 0
+    shorter = ", ".join(f"'006{n:015d}'" for n in range(300))
+    assert sf.query(f"SELECT Id FROM Opportunity WHERE Id IN ({shorter})")["totalSize"] == 0

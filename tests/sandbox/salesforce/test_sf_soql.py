@@ -306,6 +306,11 @@ def error_of(sf: Salesforce, soql: str) -> dict[str, Any]:
             "must be of type dateTime",
         ),
         (
+            "SELECT Id FROM Opportunity WHERE SystemModstamp > 2026-11-27T04:00:00.000+0000",
+            "MALFORMED_QUERY",
+            "unexpected token",
+        ),
+        (
             "SELECT Id FROM Opportunity WHERE IsClosed = 'true'",
             "INVALID_QUERY_FILTER_OPERATOR",
             "must be of type boolean",

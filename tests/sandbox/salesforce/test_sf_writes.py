@@ -221,3 +221,30 @@ def test_describe_lists_fields_with_picklists_and_tracks_removed_custom_fields(o
     roles = {f["name"]: f for f in org.sf.OpportunityContactRole.describe()["fields"]}
     assert "Decision Maker" in [v["value"] for v in roles["Role"]["picklistValues"]]
     assert org.sf.Contact.describe()["keyPrefix"] == "003"
+
+
+def test_global_describe_lists_each_objects_permissions_like_salesforce(org: Org) -> None:
+    listed = {item["name"]: item for item in org.sf.describe()["sobjects"]}
+    task = listed["Task"]
+    for flag in ("queryable", "createable", "updateable", "deletable", "retrieveable"):
+        assert task[flag] is True, flag
+    assert listed["OpportunityStage"]["updateable"] is False
+    assert listed["OpportunityStage"]["createable"] is False
+
+
+def test_an_object_the_user_may_not_edit_refuses_updates_per_record(org: Org) -> None:
+    created = org.sf.Task.create(org.task())
+    org.store.schema["Task"].updateable = False
+    listed = {item["name"]: item for item in org.sf.describe()["sobjects"]}
+    assert listed["Task"]["updateable"] is False
+    answer = org.sf.restful(
+        "composite/sobjects",
+        method="PATCH",
+        json={
+            "records": [
+                {"attributes": {"type": "Task"}, "id": created["id"], "Status": "Completed"}
+            ]
+        },
+    )
+    assert answer[0]["success"] is False
+    assert answer[0]["errors"][0]["statusCode"] == "INSUFFICIENT_ACCESS_OR_READONLY"
