@@ -292,17 +292,23 @@ class OwnerQuota:
     """At most `limit` new tasks per owner per run, the highest priority ones.
 
     Memory is bounded by owners x limit, whatever the number of deals: each owner keeps a heap of
-    its best creates so far, and an offer that does not fit pushes out the worst one.
+    its best creates so far, and an offer that does not fit pushes out the worst one. A create for
+    a (deal, gate) already kept is ignored: a deal the CRM returns twice in one read (paging over
+    records that change under it) never gets two tasks for one gate.
     """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._heaps: dict[str, list[tuple[tuple[int, int, int, int], int, PlannedCreate]]] = {}
+        self._kept: set[tuple[str, str]] = set()
         self._seq = 0
         self.deferred = 0
 
     def offer(self, create: PlannedCreate) -> PlannedCreate | None:
         """Keep `create` if it fits; return what was deferred (it, or one it pushed out)."""
+        identity = (create.task.deal_id, create.task.gate_id)
+        if identity in self._kept:
+            return None
         self._seq += 1
         if self.limit <= 0:
             self.deferred += 1
@@ -312,10 +318,13 @@ class OwnerQuota:
         heap = self._heaps.setdefault(create.task.owner_id, [])
         if len(heap) < self.limit:
             heapq.heappush(heap, (negated, self._seq, create))
+            self._kept.add(identity)
             return None
         self.deferred += 1
         if negated > heap[0][0]:  # better than the worst kept one
             _, _, worst = heapq.heapreplace(heap, (negated, self._seq, create))
+            self._kept.add(identity)
+            self._kept.discard((worst.task.deal_id, worst.task.gate_id))
             return worst
         return create
 
@@ -323,6 +332,7 @@ class OwnerQuota:
         """Every kept create, best first; the quota is empty afterwards."""
         kept = [item for heap in self._heaps.values() for item in heap]
         self._heaps.clear()
+        self._kept.clear()
         kept.sort(key=lambda item: item[0], reverse=True)
         return [create for _, _, create in kept]
 

@@ -389,3 +389,13 @@ def test_a_selling_deal_keeps_tasks_of_gates_outside_its_evaluation() -> None:
         deal(res("budget_confirmed", "passed"), tasks=(task("t1", "approval_granted"),)), ctx()
     )
     assert plan.completes == []
+
+
+def test_a_deal_read_twice_in_one_cycle_gets_one_task_per_gate() -> None:
+    quota = OwnerQuota(10)
+    _offer(quota, "u1", "budget_confirmed", "d1", False)
+    _offer(quota, "u1", "budget_confirmed", "d1", False)  # the same deal, seen again
+    _offer(quota, "u1", "key_person_contacted", "d1", False)
+    kept = [(c.task.deal_id, c.task.gate_id) for c in quota.drain()]
+    assert sorted(kept) == [("d1", "budget_confirmed"), ("d1", "key_person_contacted")]
+    assert quota.deferred == 0
