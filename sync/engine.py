@@ -216,6 +216,7 @@ class _Cycle:
             e.store.save_cursor(stream.cursor)
             if report.full:
                 e.store.save_full_rescan(self.now)
+                e.store.prune_snoozes(self.now)
             e.store.save_catch_up_pending(self.quota.deferred > 0)
 
     def _raw(self, stream: DealStream) -> Iterator[RawDeal]:

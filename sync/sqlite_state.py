@@ -318,6 +318,11 @@ class SqliteStateStore:
                 [(s.deal_id, s.gate_id, s.task_id, _iso(s.until)) for s in snoozes],
             )
 
+    def prune_snoozes(self, now: datetime) -> int:
+        """Forget snoozes that ended before `now`; return how many."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM snooze WHERE until < ?", (_iso(now),)).rowcount
+
     def forget_deal(self, deal_id: str) -> None:
         """Drop everything known about a deal (it was deleted in the CRM)."""
         with self._transaction() as db:

@@ -133,3 +133,15 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StateError, match="schema version 99"):
         SqliteStateStore(path)
+
+
+def test_ended_snoozes_are_pruned_and_running_ones_kept(tmp_path: Path) -> None:
+    with SqliteStateStore(tmp_path / "s.db") as store:
+        day = timedelta(days=1)
+        store.add_snoozes(
+            [Snooze("d1", "g1", "t1", NOW - day), Snooze("d2", "g1", "t2", NOW + day)]
+        )
+        assert store.prune_snoozes(NOW) == 1
+        assert store.snoozes("d1") == []
+        assert [s.task_id for s in store.snoozes("d2")] == ["t2"]
+        assert store.tracked_deals() == {"d2"}

@@ -127,3 +127,16 @@ def test_an_unknown_query_locator_is_refused(small_pages: salesforce.SalesforceS
     with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.query_more("/services/data/v59.0/query/01g5j0000000001AAA-5", identifier_is_url=True)
     assert caught.value.content[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+
+
+def test_two_custom_long_text_fields_cap_a_page_at_200_records(
+    sf_empty: salesforce.SalesforceSandbox,
+) -> None:
+    add_deals(sf_empty.store, 250)
+    sf = sf_client(sf_empty)
+    one = sf.query("SELECT Name, Why_Now__c FROM Opportunity")
+    assert one["done"] is True and len(one["records"]) == 250
+    two = sf.query("SELECT Name, Why_Now__c, Why_Us__c FROM Opportunity")
+    assert two["done"] is False and len(two["records"]) == 200
+    rest = sf.query_more(two["nextRecordsUrl"], identifier_is_url=True)
+    assert rest["done"] is True and len(rest["records"]) == 50
