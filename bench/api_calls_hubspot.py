@@ -22,26 +22,17 @@ from datetime import date, timedelta
 
 from pydantic import SecretStr
 
-from connector.base import Priority, ReadSpec, TaskCreate
+from connector.base import Priority, TaskCreate
 from connector.hubspot import HubSpotConnector
+from mappings import load_mapping
 from sandbox.hubspot import HubSpotSandbox, start
 from sync.config import HubSpotSettings
 
 CONTACTS_PER_DEAL = 3
 TASKS_PER_DEAL = 1
 OBJECTS_POLLED = 4  # deals, contacts, tasks (searches) and archived deals (list)
-SPEC = ReadSpec(
-    deal_fields=(
-        "dealname",
-        "hubspot_owner_id",
-        "amount",
-        "closedate",
-        "dealgate_budget_status",
-        "dealgate_approval_status",
-        "dealgate_order_date",
-    ),
-    contact_fields=("notes_last_contacted", "firstname", "lastname"),
-)
+# What `dealgate run` and `dealgate audit` ask for: the bundled hubspot mapping's fields.
+SPEC = load_mapping("hubspot").read_spec(closed_task_days=14)
 
 
 @dataclass(frozen=True)

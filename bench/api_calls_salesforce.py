@@ -19,28 +19,17 @@ from datetime import date, timedelta
 
 from pydantic import SecretStr
 
-from connector.base import Priority, RawDeal, ReadSpec, TaskCreate
+from connector.base import Priority, RawDeal, TaskCreate
 from connector.salesforce import SalesforceConnector
+from mappings import load_mapping
 from sandbox.salesforce import SalesforceSandbox, start
 from sync.config import SalesforceAuth, SalesforceSettings
 
 PAGE_ROWS = 2000
 BATCH_RECORDS = 200
 OBJECTS_READ = 4  # Opportunity (changes and deletions), OpportunityContactRole, Task, Contact
-SPEC = ReadSpec(
-    deal_fields=(
-        "Name",
-        "OwnerId",
-        "Amount",
-        "CloseDate",
-        "Budget_Status__c",
-        "Decision_Process__c",
-        "Approval_Status__c",
-    ),
-    contact_fields=("LastActivityDate",),
-    role_fields=("Role", "Stance__c"),
-    closed_task_days=14,
-)
+# What `dealgate run` and `dealgate audit` ask for: the bundled salesforce mapping's fields.
+SPEC = load_mapping("salesforce").read_spec(closed_task_days=14)
 
 
 @dataclass(frozen=True)

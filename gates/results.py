@@ -35,6 +35,12 @@ class GateResult:
     def failed(self) -> bool:
         return self.outcome is Outcome.FAILED
 
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        """The code of each reason (`placeholder`, `rejected`, ...; gates/reasons.py), `` for a
+        reason without one."""
+        return tuple(getattr(reason, "code", "") for reason in self.reasons)
+
     def reasons_in(self, language: str) -> tuple[str, ...]:
         """The reasons in `language` (`en` or `ja`); a reason without a code stays as it is."""
         if language == "en":

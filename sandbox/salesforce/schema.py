@@ -181,10 +181,27 @@ def _make(name: str, label: str, prefix: str, fields: list[Field], **kw: Any) ->
     return SObjectType(name, label, prefix, {f.name: f for f in fields}, **kw)
 
 
+# Evidence texts installed as Text Area (255): only Decision_Process__c is a long text area, so
+# a query of the evidence fields is not capped at 200 records a page (two or more long text
+# fields would cap it), as in an org set up with `dealgate schema install`'s field list.
+SHORT_TEXT_AREAS = frozenset(
+    {
+        "Project_Scope__c",
+        "Project_Reason__c",
+        "Competitors__c",
+        "Why_Needed__c",
+        "Why_Now__c",
+        "Why_Us__c",
+    }
+)
+
+
 def _evidence() -> list[Field]:
     out = []
     for name, kind, label, values in EVIDENCE_FIELDS:
         length = {"textarea": 32768, "string": 255, "picklist": 255}.get(kind, 0)
+        if name in SHORT_TEXT_AREAS:
+            length = 255
         boolean_default = False if kind == "boolean" else None
         out.append(Field(name, kind, label, length, values, custom=True, default=boolean_default))
     return out

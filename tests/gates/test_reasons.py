@@ -155,6 +155,7 @@ def test_result_gives_its_reasons_in_a_language() -> None:
     assert failing.reasons_in("en") == ("budget status is 'estimated'",)
     assert failing.reasons_in("ja") == ("「予算ステータス」が estimated です",)
     assert failing.reasons_in("fr") == failing.reasons  # unknown language: English
+    assert failing.reason_codes == ("value",)
 
 
 def test_reasons_stay_english_strings_for_the_audit() -> None:

@@ -8,6 +8,7 @@ import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from sandbox import salesforce
+from sandbox.salesforce.schema import Field
 from tests.fixtures.salesforce import sf_client
 
 
@@ -132,11 +133,16 @@ def test_an_unknown_query_locator_is_refused(small_pages: salesforce.SalesforceS
 def test_two_custom_long_text_fields_cap_a_page_at_200_records(
     sf_empty: salesforce.SalesforceSandbox,
 ) -> None:
+    sf_empty.store.add_field(
+        "Opportunity", Field("Notes__c", "textarea", "Notes", 32768, custom=True)
+    )
     add_deals(sf_empty.store, 250)
     sf = sf_client(sf_empty)
-    one = sf.query("SELECT Name, Why_Now__c FROM Opportunity")
+    one = sf.query("SELECT Name, Decision_Process__c FROM Opportunity")
     assert one["done"] is True and len(one["records"]) == 250
-    two = sf.query("SELECT Name, Why_Now__c, Why_Us__c FROM Opportunity")
+    short = sf.query("SELECT Name, Decision_Process__c, Why_Now__c, Why_Us__c FROM Opportunity")
+    assert short["done"] is True  # Text Area (255) fields are not long text
+    two = sf.query("SELECT Name, Decision_Process__c, Notes__c FROM Opportunity")
     assert two["done"] is False and len(two["records"]) == 200
     rest = sf.query_more(two["nextRecordsUrl"], identifier_is_url=True)
     assert rest["done"] is True and len(rest["records"]) == 50
