@@ -37,8 +37,8 @@ class GateResult:
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
-        """The code of each reason (`placeholder`, `rejected`, ...; gates/reasons.py), `` for a
-        reason without one."""
+        """The code of each reason (`placeholder`, `rejected`, ...: gates/reasons.py); an empty
+        string for a reason that has none."""
         return tuple(getattr(reason, "code", "") for reason in self.reasons)
 
     def reasons_in(self, language: str) -> tuple[str, ...]:

@@ -63,9 +63,9 @@ def serve(
         echo(f"Bearer token:       {token}")
         for crm, text in sample_configs(hs.url, sf.url, sf.ca_file, token).items():
             echo(f"\n# {crm} configuration\n{text}")
-        echo("Press Ctrl-C to stop.")
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
+        echo("Press Ctrl-C to stop.")  # only once Ctrl-C is handled
         stop.wait()
     echo("sandbox stopped")

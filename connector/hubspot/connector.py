@@ -36,7 +36,7 @@ from connector.hubspot.streams import ReadContext, changed_read, full_read
 from connector.hubspot.transport import Transport
 from connector.hubspot.writes import TaskWriter
 from connector.retry import RetryPolicy
-from sync.config import HubSpotSettings
+from connector.settings import HubSpotSettings
 
 STAGES_TTL_SECONDS = 600.0  # pipelines change rarely; one read serves a run
 

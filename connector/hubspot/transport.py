@@ -33,7 +33,7 @@ from connector.errors import (
 from connector.hubspot.errors import NOT_SENT, translate_errors
 from connector.hubspot.ratelimit import RateLimiter
 from connector.retry import RetryPolicy, call_with_retry
-from sync.config import HubSpotSettings
+from connector.settings import HubSpotSettings
 
 log = structlog.get_logger(__name__)
 

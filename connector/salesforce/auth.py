@@ -16,7 +16,7 @@ import requests
 from simple_salesforce.login import SalesforceLogin
 
 from connector.errors import ConfigurationError
-from sync.config import SalesforceSettings
+from connector.settings import SalesforceSettings
 
 Login = Callable[[], "SessionInfo"]
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
+import structlog
 from simple_salesforce.api import Salesforce
 
 from connector.errors import AuthError, CRMError
@@ -32,11 +33,10 @@ from connector.salesforce.auth import (
     login_for,
 )
 from connector.salesforce.errors import map_errors
-from sync.config import SalesforceSettings
-from sync.logs import get_logger
+from connector.settings import SalesforceSettings
 
 T = TypeVar("T")
-log = get_logger("connector.salesforce")
+log = structlog.get_logger("connector.salesforce")
 
 _API_USAGE = re.compile(r"(?:^|[;,\s])api-usage=(?P<used>\d+)/(?P<total>\d+)")
 

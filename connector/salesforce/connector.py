@@ -27,7 +27,7 @@ from connector.salesforce.client import SalesforceClient
 from connector.salesforce.metadata import Metadata
 from connector.salesforce.reader import DealReader
 from connector.salesforce.writer import TaskWriter
-from sync.config import SalesforceSettings
+from connector.settings import SalesforceSettings
 
 
 class SalesforceConnector:
