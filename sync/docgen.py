@@ -15,6 +15,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 
 from gates import load_catalog
+from gates.placeholder import PLACEHOLDERS
 from sync.starter import iter_keys
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -67,6 +68,12 @@ def gates_md() -> str:
         "its task is high priority and the audit flags the deal as *stage ahead of evidence*.",
         "A won deal (delivery, maintenance) is checked against its own phase's gates only. A gate",
         "whose evidence is not mapped for your CRM is `not_evaluated` and writes no task.",
+        "",
+        "Text evidence counts only when it says something. A *placeholder* fails: after",
+        "trimming whitespace and trailing `.`, `!`, `?`, a text that is empty or",
+        "case-insensitively equal to one of "
+        + ", ".join(f"`{p}`" for p in sorted(PLACEHOLDERS))
+        + ".",
         "",
     ]
     for gate in catalog.gates:
