@@ -113,12 +113,17 @@ class QuotaGuard:
         self.used, self.total = used, total
 
     def check(self) -> None:
-        """Raise QuotaExhausted when the next request would eat into the reserve."""
+        """Raise QuotaExhausted when the next request would eat into the reserve.
+
+        The usage is forgotten once refused, so the next cycle's first request goes out and
+        reads the CRM's current usage: one call per cycle while the quota is down to the reserve,
+        and work resumes as soon as the CRM reports calls free again."""
         allowed = self.allowed
         if allowed is None or self.used is None or self.used < allowed:
             return
+        used, self.used = self.used, None
         raise QuotaExhausted(
-            f"{self.crm} daily API quota nearly used up: {self.used} of {self.total} calls; "
-            f"the last {self.reserve:.0%} are left for other integrations, "
-            "dealgate resumes when the quota resets"
+            f"{self.crm} daily API quota nearly used up: {used} of {self.total} calls; "
+            f"the last {self.reserve:.0%} are left for other integrations; "
+            "dealgate checks again at its next cycle"
         )

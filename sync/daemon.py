@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 from connector.base import Connector
-from connector.errors import CRMError, Interrupted, TerminalError
+from connector.errors import CRMError, Interrupted, QuotaExhausted, TerminalError
 from gates import GateConfigError
 from mappings import MappingError
 from sync.config import Settings
@@ -34,6 +34,7 @@ log = get_logger("dealgate.daemon")
 
 EXIT_OK = 0
 EXIT_ERROR = 2
+QUOTA_WAIT_SECONDS = 900.0  # between cycles while the CRM's daily quota is down to the reserve
 
 
 def _error(message: str) -> int:
@@ -51,11 +52,13 @@ def run(
     clock: Clock = utc_now,
     batch_size: int = BATCH_SIZE,
     stop: threading.Event | None = None,
+    quota_wait_seconds: float = QUOTA_WAIT_SECONDS,
 ) -> int:
     """Run the daemon (or one cycle with `once`); return the process exit code.
 
     `connector` defaults to `sync.factory.build_connector(settings)`. `stop` ends the loop when
-    set (signals set it too).
+    set (signals set it too). While the CRM's daily quota is down to the reserve the daemon
+    keeps running and tries again every `quota_wait_seconds` (at least one poll interval).
     """
     from sync.checks import load_method
     from sync.factory import build_connector, interruptible_sleep
@@ -94,7 +97,9 @@ def run(
             engine.request_stop()
 
         with _signals(request_stop):
-            return _loop(engine, settings, metrics, stop, once=once, dry=dry)
+            return _loop(
+                engine, settings, metrics, stop, once=once, dry=dry, quota_wait=quota_wait_seconds
+            )
     finally:
         if server is not None:
             server.stop()
@@ -109,6 +114,7 @@ def _loop(
     *,
     once: bool,
     dry: bool,
+    quota_wait: float = QUOTA_WAIT_SECONDS,
 ) -> int:
     log.info(
         "daemon_start",
@@ -124,6 +130,16 @@ def _loop(
         except Interrupted:
             log.info("cycle_interrupted", reason="shutdown requested while waiting to retry")
             break
+        except QuotaExhausted as exc:
+            # Not an end: the quota frees up as the CRM's 24-hour window rolls on. Wait longer
+            # than a poll, so that probing the usage costs a handful of calls a day.
+            metrics.cycle_failed(engine.connector.api_calls - calls_before)
+            if once:
+                return _error(f"{settings.crm} refused the cycle: {exc}")
+            wait = max(settings.poll_interval_seconds, quota_wait)
+            log.error("quota_reserve_reached", error=str(exc), retry_in=wait)
+            stop.wait(wait)
+            continue
         except TerminalError as exc:
             metrics.cycle_failed(engine.connector.api_calls - calls_before)
             return _error(f"{settings.crm} refused the cycle: {exc}")

@@ -28,6 +28,7 @@ from sync.config import Settings
 from sync.cycle import CycleReport, PlannedAction
 from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.logs import get_logger
+from sync.metadata import CrmMetadata
 from sync.planner import (
     DealPlan,
     DealState,
@@ -77,6 +78,7 @@ class Engine:
         self.batch_size = max(1, batch_size)
         self.progress_every = max(1, progress_every)
         self.stop_requested = threading.Event()
+        self.metadata: CrmMetadata | None = None  # read on full cycles (sync/metadata.py)
 
     def request_stop(self) -> None:
         """Finish the write batch in flight, then end the cycle without starting another."""
@@ -149,9 +151,9 @@ class _Cycle:
         e, report = self.e, self.report
         if not self.dry:
             e.reconcile_intents(e.store.intents())
-        stages = {(s.pipeline, s.stage): s for s in e.connector.stages()}
-        owners = e.connector.owners()
-        existing = e.connector.existing_fields()
+        if report.full or e.metadata is None:
+            e.metadata = CrmMetadata.read(e.connector)
+        stages, owners, existing = e.metadata.stages, e.metadata.owners, e.metadata.existing
         report.missing_fields = e.mapping.missing_fields(existing)
         if report.missing_fields:
             log.warning("missing_fields", fields=report.missing_fields)

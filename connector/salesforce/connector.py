@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import requests
 
@@ -47,12 +47,13 @@ class SalesforceConnector:
         sleep: Callable[[float], None] = time.sleep,
         login: Login | None = None,
         policy: RetryPolicy | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings
         self.client = SalesforceClient(
             settings, session=session, sleep=sleep, login=login, policy=policy
         )
-        self._reader = DealReader(self.client, timedelta(minutes=settings.lookback_minutes))
+        self._reader = DealReader(self.client, timedelta(minutes=settings.lookback_minutes), now)
         self._writer = TaskWriter(self.client, self.find_marker_tasks, sleep)
         self._metadata = Metadata(self.client)
 

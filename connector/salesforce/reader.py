@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connector.base import Cursor, RawDeal, RawTask, ReadSpec
@@ -41,9 +41,15 @@ class SalesforceDealStream:
 class DealReader:
     """Deal queries against one client; `lookback` widens every incremental window."""
 
-    def __init__(self, client: SalesforceClient, lookback: timedelta) -> None:
+    def __init__(
+        self,
+        client: SalesforceClient,
+        lookback: timedelta,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.client = client
         self.lookback = lookback
+        self.now = now
 
     # deals ------------------------------------------------------------------------------------
     def _children(self, record: Mapping[str, Any], relationship: str) -> list[Any]:
@@ -70,11 +76,15 @@ class DealReader:
             yield from self.deals(spec, soql.deals_by_id(spec, chunk))
 
     def read_all(self, spec: ReadSpec) -> SalesforceDealStream:
-        """Every opportunity. A full read does not move an incremental cursor: its stream's
-        cursor is empty."""
+        """Every opportunity, with no query beyond the deal pages. Its cursor starts every
+        watermark at the moment the read began (client clock; the lookback window covers clock
+        skew and late commits), so the next incremental read picks up whatever changed during
+        or after the full read, at the cost of re-reading what changed just before it."""
+        started = self.now()
 
         def source(stream: SalesforceDealStream) -> Iterator[RawDeal]:
             yield from self.deals(spec, soql.all_deals(spec))
+            stream.cursor = marks.encode({name: marks.Watermark(started) for name in marks.OBJECTS})
 
         return SalesforceDealStream(source)
 

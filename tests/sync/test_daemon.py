@@ -72,6 +72,18 @@ def test_a_failed_cycle_is_retried_at_the_next_interval(tmp_path: Path) -> None:
     assert code == 0 and len(crm.open_tasks()) == 1
 
 
+def test_a_quota_down_to_the_reserve_waits_instead_of_ending_the_daemon(tmp_path: Path) -> None:
+    crm = crm_with_work()
+    crm.read_faults.append(QuotaExhausted("daily API quota nearly used up"))
+    stop = threading.Event()
+    crm.on_write = stop.set  # the cycle after the wait writes: then end the loop
+    code = daemon.run(
+        settings(tmp_path), once=False, connector=crm, clock=Clock(), stop=stop,
+        quota_wait_seconds=0,
+    )  # fmt: skip
+    assert code == 0 and len(crm.open_tasks()) == 1
+
+
 def test_dry_run_prints_the_diff_and_leaves_no_state(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -282,8 +282,10 @@ def test_nothing_changed_costs_one_read(world: World) -> None:
     world.crm.put_deal("006A", contacts=[decision_maker()], **discovery_done())
     world.engine.run_cycle()
     report = world.engine.run_cycle()
-    # stages, owners, fields, and one read of the changed deals
-    assert (report.full, report.deals_read, report.api_calls) == (False, 0, 4)
+    # one read of the changed deals: stages, owners and fields are kept from the full cycle
+    assert (report.full, report.deals_read, report.api_calls) == (False, 0, 1)
+    rescan = world.engine.run_cycle(full=True)
+    assert rescan.api_calls == 4  # a full cycle reads stages, owners and fields afresh
 
 
 def test_duplicates_found_in_the_crm_get_no_third(world: World) -> None:
@@ -295,3 +297,19 @@ def test_duplicates_found_in_the_crm_get_no_third(world: World) -> None:
     assert len(world.crm.open_tasks("006B")) == 2
     world.crm.put_deal("006B", Budget_Status__c="confirmed")
     assert world.engine.run_cycle().tasks_completed == 2
+
+
+def test_an_owner_deactivated_between_full_cycles_is_seen_at_the_next_full_cycle(
+    tmp_path: Path,
+) -> None:
+    world = World(tmp_path, fallback_owner="005Q")
+    world.crm.put_deal("006A", contacts=[decision_maker()], **discovery_done())
+    world.engine.run_cycle()  # full: owners read, 005B active
+    world.crm.deactivate("005A")
+    world.crm.put_deal("006B", contacts=[decision_maker()],
+                       **discovery_done(Budget_Status__c="estimated"))  # fmt: skip
+    refused = world.engine.run_cycle()  # incremental, with the owners of the full cycle
+    assert (refused.full, refused.tasks_refused, refused.tasks_created) == (False, 1, 0)
+    retried = world.engine.run_cycle(full=True)  # owners read again: the fallback takes it
+    assert retried.tasks_created == 1
+    assert [t.owner_id for t in world.crm.open_tasks("006B")] == ["005Q"]

@@ -78,6 +78,7 @@ def connect() -> Connect:
             sleep=slept.append,
             login=login if relogin else None,
             policy=RetryPolicy(jitter_seconds=0),
+            now=lambda: org.store.now(),  # the org's clock, which some tests move by hand
         )
         return Wired(connector, org, slept)
 

@@ -90,3 +90,18 @@ def test_quota_guard_keeps_the_reserve() -> None:
     guard.observe(used=900, total=1000)
     with pytest.raises(QuotaExhausted, match="900 of 1000"):
         guard.check()
+
+
+def test_quota_guard_lets_one_request_probe_the_usage_after_refusing() -> None:
+    guard = QuotaGuard(reserve=0.10, crm="Salesforce")
+    guard.observe(used=950, total=1000)
+    with pytest.raises(QuotaExhausted):
+        guard.check()
+    guard.check()  # the next cycle's first request goes out to read the current usage
+    guard.observe(used=960, total=1000)  # still down to the reserve
+    with pytest.raises(QuotaExhausted):
+        guard.check()
+    guard.check()
+    guard.observe(used=120, total=1000)  # the 24-hour window rolled on
+    guard.check()
+    guard.check()

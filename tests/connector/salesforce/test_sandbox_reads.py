@@ -226,3 +226,23 @@ def test_reading_by_many_deal_ids_splits_the_in_list_within_the_uri_limit(
     assert [t.id for t in found[deal]] == [task]
     assert {entry.status for entry in sf_empty.app.log} == {200}
     assert 1 < wired.calls() <= 5
+
+
+def test_a_full_read_leaves_a_cursor_from_which_only_later_changes_are_read(
+    sf_empty: SalesforceSandbox, connect: Connect, clock: Clock
+) -> None:
+    org = sf_empty
+    org.store.now = clock
+    owner = add_user(org)
+    deals = {add_deal(org, owner, "A"), add_deal(org, owner, "B")}
+    clock.advance(minutes=30)  # the deals changed well before the full read (past the lookback)
+    wired = connect(org)
+    full = wired.connector.read_all(SPEC)
+    assert {d.id for d in full} == deals
+    assert wired.calls() == 1  # the deal pages only: no query to position the cursor
+
+    quiet = wired.connector.read_changed(SPEC, full.cursor)
+    assert list(quiet) == []
+    clock.advance(minutes=1)
+    later = add_deal(org, owner, "C")
+    assert [d.id for d in wired.connector.read_changed(SPEC, quiet.cursor)] == [later]
