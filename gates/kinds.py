@@ -387,8 +387,3 @@ def evaluate_gate(
     reasons = compile_probe(gate)(snapshot, aware(now))
     outcome = Outcome.FAILED if reasons else Outcome.PASSED
     return GateResult(gate.id, gate.phase, outcome, reasons, skipped_phase)
-
-
-def known_kinds() -> tuple[str, ...]:
-    """The registered kind names, sorted."""
-    return tuple(sorted(KINDS))

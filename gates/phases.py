@@ -44,8 +44,3 @@ def checked_phases(phase: Phase) -> tuple[Phase, ...]:
     if phase in SELLING_PHASES:
         return SELLING_PHASES[: SELLING_PHASES.index(phase) + 1]
     return (phase,)
-
-
-def is_selling(phase: Phase) -> bool:
-    """True for discovery, define and decision: the deal is not won yet."""
-    return phase in SELLING_PHASES

@@ -10,6 +10,7 @@ from gates.results import Finding
 from sync.planner import PlannedComplete, PlannedCreate
 
 MAX_FINDINGS = 1000
+MAX_ACTIONS = 1000  # kept by a live cycle (a dry run keeps all: they are its output)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,12 @@ class CycleReport:
     missing_fields: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error_messages: list[str] = field(default_factory=list)
+
+    def add_action(self, action: PlannedAction) -> None:
+        """Keep an action: all of them in a dry run, the first MAX_ACTIONS in a live cycle (whose
+        counts say the rest), so that memory stays flat however many tasks a cycle writes."""
+        if self.dry_run or len(self.actions) < MAX_ACTIONS:
+            self.actions.append(action)
 
     def add_finding(self, deal_id: str, finding: Finding) -> None:
         """Count a finding; keep it while fewer than MAX_FINDINGS are kept (memory stays flat)."""

@@ -303,7 +303,7 @@ class _Cycle:
         report = self.report
         if self.dry:
             for c in batch:
-                report.actions.append(PlannedAction.completing(c))
+                report.add_action(PlannedAction.completing(c))
             return
         store, now = self.e.store, self.now
         store.upsert([_entry(c, TaskState.COMPLETING) for c in batch], now)
@@ -315,7 +315,7 @@ class _Cycle:
             t = c.task
             result = by_task.get(t.task_id) or by_gate.get((t.deal_id, t.gate_id))
             ok = result is not None and result.ok
-            report.actions.append(PlannedAction.completing(c, result))
+            report.add_action(PlannedAction.completing(c, result))
             if ok:
                 report.tasks_completed += 1
             elif c.reason != "deleted":  # a deleted deal's tasks may be gone with it
@@ -335,7 +335,8 @@ class _Cycle:
     def _write_creates(self, batch: list[PlannedCreate]) -> None:
         report, store = self.report, self.e.store
         if self.dry:
-            report.actions.extend(PlannedAction.creating(c) for c in batch)
+            for c in batch:
+                report.add_action(PlannedAction.creating(c))
             return
         intents = store.add_intents(
             [
@@ -361,7 +362,7 @@ class _Cycle:
         unsure: list[LedgerEntry] = []
         for c, intent in zip(batch, intents, strict=True):
             result = by_gate.get((c.task.deal_id, c.task.gate_id))
-            report.actions.append(PlannedAction.creating(c, result))
+            report.add_action(PlannedAction.creating(c, result))
             if result is not None and result.ok and result.task_id:
                 report.tasks_created += 1
                 opened.append(

@@ -32,13 +32,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from connector.base import Owner, Priority, TaskComplete, TaskCreate
+from gates.phases import PHASE_ORDER
 from gates.results import DealEvaluation, Finding, FindingCode, GateResult, Outcome
 from gates.snapshot import SELLING_PHASES, WON_PHASES, DealTask, Phase
 from sync.config import TasksSettings
 from sync.state import LedgerEntry, Snooze, TaskState
 from sync.texts import GateWording, task_body, task_subject
-
-_PHASE_ORDER = {phase: i for i, phase in enumerate(Phase)}
 
 # why a task is completed
 PASSED = "passed"
@@ -129,7 +128,7 @@ def resolve_owner(
 
 def priority_rank(result: GateResult, catalog_index: int) -> tuple[int, int, int]:
     """Sort key of a new task, lower first."""
-    return (0 if result.skipped_phase else 1, _PHASE_ORDER[result.phase], catalog_index)
+    return (0 if result.skipped_phase else 1, PHASE_ORDER[result.phase], catalog_index)
 
 
 def _reconcile_ledger(

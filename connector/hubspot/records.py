@@ -55,11 +55,6 @@ def record_ms(record: Json, prop: str) -> int | None:
     return found if found is not None else time_ms(record.get("updatedAt"))
 
 
-def id_key(record_id: str) -> tuple[int, str]:
-    """Sort key for HubSpot ids: numeric order where ids are digits (as hs_object_id sorts)."""
-    return (int(record_id), "") if record_id.isdigit() else (0, record_id)
-
-
 def association_labels(link: Json) -> tuple[str, ...]:
     """Non-empty labels of one associations v4 `to` entry, in the order given."""
     labels: list[str] = []

@@ -58,7 +58,6 @@ SEARCH_IN_VALUES_MAX: Final = 100  # values of one IN filter (documented limit)
 HUBSPOT_DEFINED: Final = "HUBSPOT_DEFINED"
 USER_DEFINED: Final = "USER_DEFINED"
 TASK_TO_DEAL_TYPE: Final = 216  # documented; confirmed at run time through the labels endpoint
-TASK_TO_DEAL_NAME: Final = "task_to_deal"
 
 # -- scopes (private app / OAuth) -------------------------------------------------------------
 # Each need is met by any one of its scopes (HubSpot's reference: "This API requires one of the

@@ -364,5 +364,3 @@ _SCHEMA: dict[str, SObjectType] = {
         ],
     ),
 }
-
-KEY_PREFIXES: dict[str, str] = {t.key_prefix: t.name for t in _SCHEMA.values()}

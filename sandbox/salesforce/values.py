@@ -17,9 +17,6 @@ _DATETIME = re.compile(
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 NUMERIC_TYPES = frozenset({"currency", "double", "percent", "int"})
-TEXT_TYPES = frozenset(
-    {"string", "textarea", "picklist", "combobox", "email", "phone", "id", "reference"}
-)
 
 
 def utc_now() -> datetime:
