@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from connector.settings import HubSpotSettings, SalesforceAuth, SalesforceSettings
+from gates.loader import line_index, where
 
 __all__ = [
     "ConfigError",
@@ -185,21 +186,6 @@ class Settings(_Model):
 # -- loading -------------------------------------------------------------------------------
 
 
-def _line_index(node: yaml.Node, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
-    """key path -> 1-based line of the key (or list item) in the YAML source."""
-    lines: dict[tuple[str, ...], int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key_path = (*path, str(key_node.value))
-            lines[key_path] = key_node.start_mark.line + 1
-            lines.update(_line_index(value_node, key_path))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[(*path, str(i))] = item.start_mark.line + 1
-            lines.update(_line_index(item, (*path, str(i))))
-    return lines
-
-
 def expand_env(
     value: Any,
     env: Mapping[str, str],
@@ -228,14 +214,6 @@ def expand_env(
     return _VAR.sub(substitute, value)
 
 
-def _where(source: str, lines: dict[tuple[str, ...], int], path: tuple[str, ...]) -> str:
-    probe = path
-    while probe and probe not in lines:
-        probe = probe[:-1]
-    line = lines.get(probe)
-    return f"{source}:{line}" if line else source
-
-
 def parse_settings(
     text: str,
     source: str = "<config>",
@@ -249,19 +227,19 @@ def parse_settings(
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise ConfigError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        at = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise ConfigError([f"{at}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(
             [f"{source}: the file must be a mapping of keys, got {type(raw).__name__}"]
         )
-    lines = _line_index(node) if node is not None else {}
+    lines = line_index(node) if node is not None else {}
 
     env_problems: list[tuple[tuple[str, ...], str]] = []
     data = expand_env(raw, env, (), env_problems)
-    problems = [f"{_where(source, lines, p)}: {'.'.join(p)}: {msg}" for p, msg in env_problems]
+    problems = [f"{where(source, lines, p)}: {'.'.join(p)}: {msg}" for p, msg in env_problems]
     failed_paths = {p for p, _ in env_problems}
     try:
         settings = Settings.model_validate({**data, "base_dir": base_dir or Path(".")})
@@ -273,7 +251,7 @@ def parse_settings(
                 continue  # already reported as an unset variable
             message = _describe(error)
             dotted = ".".join(path) or "(top level)"
-            problems.append(f"{_where(source, lines, path)}: {dotted}: {message}")
+            problems.append(f"{where(source, lines, path)}: {dotted}: {message}")
         raise ConfigError(problems) from None
     if problems:
         raise ConfigError(problems)
