@@ -46,3 +46,18 @@ def test_readme_command_parses(line: str) -> None:
         assert sub is not None, f"no such command: {name} in {line!r}"
         command = sub
     command.make_context(command.name or "", list(args))  # raises on an unknown option
+
+
+def test_the_readme_mapping_example_is_a_valid_mapping() -> None:
+    from mappings import parse_mapping
+
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+    mappings = [b for b in blocks if "extends: builtin" in b]
+    assert mappings
+    for block in mappings:
+        body = "\n".join(
+            line[3:] if line.startswith("   ") else line for line in block.splitlines()
+        )
+        mapping = parse_mapping(body, "README.md")
+        assert mapping.field_for("budget_status") is not None
