@@ -1,6 +1,6 @@
 """The `dealgate` command: parse, build, call one function of sync/ or sandbox/, print.
 
-Exit codes (DESIGN.md section 6): 0 success; 1 findings where the user asked `--strict`;
+Exit codes (docs/design.md section 6): 0 success; 1 findings where the user asked `--strict`;
 2 an error (bad config, CRM refused, unreachable), the reason on stderr and no traceback.
 """
 

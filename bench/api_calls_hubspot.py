@@ -1,6 +1,6 @@
-"""API calls of the HubSpot connector beside the minimum the API allows (DESIGN.md section 4).
+"""API calls of the HubSpot connector beside the minimum the API allows (docs/design.md section 4).
 
-    python -m bench.api_calls_hubspot [--deals 10000] [--tasks 1000]
+    python -m bench.api_calls --crm hubspot [--deals 10000] [--tasks 1000]
 
 Runs the HubSpot sandbox with generated deals (3 contacts and 1 open task each), counts the
 requests the sandbox received for a full read, an incremental cycle with nothing changed and a
@@ -12,7 +12,6 @@ archived deals); writes ceil(M / 100) batch creates.
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
 from collections import Counter
@@ -158,15 +157,3 @@ def table(rows: list[Row]) -> str:
             f"{row.seconds:.1f} | {row.detail} |"
         )
     return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--deals", type=int, default=10_000)
-    parser.add_argument("--tasks", type=int, default=1_000)
-    args = parser.parse_args()
-    print(table(run(args.deals, args.tasks)))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,6 +1,6 @@
-"""API calls of the Salesforce connector beside the minimum the API allows (DESIGN.md section 4).
+"""API calls of the Salesforce connector beside the minimum the API allows (docs/design.md 4).
 
-    python -m bench.api_calls_salesforce [--deals 10000] [--tasks 1000]
+    python -m bench.api_calls --crm salesforce [--deals 10000] [--tasks 1000]
 
 Runs the sandbox org with generated deals (3 contact roles and 1 task each), counts the requests
 the sandbox received for a full read, an incremental cycle with nothing changed and a batch of
@@ -10,7 +10,6 @@ rows counted; an idle cycle one call per object read; writes ceil(M / 200) colle
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -148,15 +147,3 @@ def table(results: list[Row]) -> str:
             f"{row.ratio:.2f} | {row.seconds:.1f} |"
         )
     return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--deals", type=int, default=10_000)
-    parser.add_argument("--tasks", type=int, default=1_000)
-    args = parser.parse_args()
-    print(table(run(args.deals, args.tasks)))
-
-
-if __name__ == "__main__":
-    main()

@@ -2,7 +2,7 @@
 
 Builds N synthetic deal snapshots of mixed phases (deterministic random), then times
 `evaluate_deal` with the full built-in catalog over all of them on one core. Building the
-snapshots is not timed. The target (DESIGN.md section 4) is at least 50,000 deals/s.
+snapshots is not timed. The target (docs/design.md section 4) is at least 50,000 deals/s.
 """
 
 from __future__ import annotations

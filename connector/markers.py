@@ -1,4 +1,4 @@
-"""The task marker: how dealgate recognizes its own tasks in the CRM (DESIGN.md sections 5, 6).
+"""The task marker: how dealgate recognizes its own tasks in the CRM (docs/design.md sections 5, 6).
 
 A task is dealgate's when one line of its body, trimmed, is exactly `dealgate:<gate_id>`. In
 HubSpot's HTML `hs_task_body` the marker stands in a paragraph of its own, so paragraph and line

@@ -1,6 +1,6 @@
 """The gate catalog: the ordered gates in force, per pipeline, and how it is loaded.
 
-`load_catalog` reads the bundled catalog (gates/catalog.yaml, the 23 gates of DESIGN.md section
+`load_catalog` reads the bundled catalog (gates/catalog.yaml, the 23 gates of docs/design.md section
 1) and the user's gate files through one parser, refuses duplicate ids, then applies the
 overrides of the configuration: first the global ones, then per pipeline. Every problem of
 every file and override is collected and raised together as one `GateConfigError`.

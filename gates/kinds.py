@@ -272,7 +272,7 @@ def role_present(gate: Gate) -> Probe:
 def key_person_contacted(gate: Gate) -> Probe:
     """Passes when a contact with one of `roles` was contacted within `within_days`.
 
-    "Within N days" is `now - last_contacted <= N * 24 h` (DESIGN.md section 5).
+    "Within N days" is `now - last_contacted <= N * 24 h` (docs/design.md section 5).
     """
     params = KeyPersonContactedParams.model_validate(thaw(gate.params))
     roles = frozenset(params.roles)

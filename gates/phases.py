@@ -1,4 +1,4 @@
-"""Which phase a deal is in, and which phases' gates it is checked against (DESIGN.md 1 and 5).
+"""Which phase a deal is in, and which phases' gates it is checked against (docs/design.md 1 and 5).
 
 - The phase is the one its CRM stage maps to (`snapshot.stage_phase`), except that a won deal
   (stage phase `delivery`) is in `maintenance` from `close_date + maintenance_after_days`

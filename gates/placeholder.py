@@ -1,4 +1,5 @@
-"""The placeholder rule: text evidence counts only when it says something (DESIGN.md section 5).
+"""The placeholder rule (docs/design.md section 5): text evidence counts only when it says
+something.
 
 A text is a placeholder when, after trimming whitespace and trailing `.`, `!`, `?`, it is
 case-insensitively equal to one of `tbd`, `tbc`, `n/a`, `na`, `none`, `unknown`, `-`, `--`, `?`,

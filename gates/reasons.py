@@ -22,7 +22,7 @@ Codes, with the parameters each takes:
 - `not_contacted` (roles, days, last): `no key person contacted within 90 days (last: never)`
 - `not_mapped` (attributes): `not mapped: budget_status`
 
-The codes `placeholder` and `rejected` are the reasons DESIGN.md section 5 names. The Japanese
+The codes `placeholder` and `rejected` are the reasons docs/design.md section 5 names. The Japanese
 words follow the course: roles and stances as on slides 73-75, attribute names as the `how`
 texts of gates/catalog.yaml name the fields.
 """

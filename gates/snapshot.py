@@ -95,7 +95,7 @@ class DealTask(_Frozen):
 
 
 # Evidence attributes of a deal, with their value types. The bundled mappings back attribute
-# `xxx_yyy` with Salesforce `Xxx_Yyy__c` and HubSpot `dealgate_xxx_yyy` (DESIGN.md section 5).
+# `xxx_yyy` with Salesforce `Xxx_Yyy__c` and HubSpot `dealgate_xxx_yyy` (docs/design.md section 5).
 EVIDENCE_ATTRIBUTES: dict[str, str] = {
     "budget_status": "enum:budget_status",
     "decision_process": "text",

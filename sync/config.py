@@ -1,4 +1,4 @@
-"""The configuration file: one YAML document validated by pydantic (DESIGN.md section 6).
+"""The configuration file: one YAML document validated by pydantic (docs/design.md section 6).
 
 `${VAR}` takes a value from the environment, `${VAR:-default}` falls back to `default`; an unset
 `${VAR}` without a default is an error. Unknown keys are errors. Every problem is reported at once,

@@ -1,6 +1,6 @@
 """One sync cycle: read deals, evaluate, plan, write tasks in batches, record.
 
-Crash safety (DESIGN.md section 3): before each create batch the engine commits an `intent` per
+Crash safety (docs/design.md section 3): before each create batch the engine commits an `intent` per
 task to the ledger, and the CRM ids after the write. Intents left by a crash are reconciled at the
 start of the next cycle through `Connector.find_marker_tasks` (a consistent read of each deal's
 tasks) before anything is written: a task that reached the CRM is adopted, one that did not is

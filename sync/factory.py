@@ -15,7 +15,8 @@ Sleep = Callable[[float], None]
 
 def interruptible_sleep(stop: threading.Event) -> Sleep:
     """A sleep for the connector's retry and rate-limit waits that ends at once when `stop` is
-    set, raising Interrupted, so a shutdown never waits out a backoff (DESIGN.md: within 15 s)."""
+    set, raising Interrupted, so a shutdown never waits out a backoff (within 15 s, as
+    docs/design.md asks)."""
 
     def sleep(seconds: float) -> None:
         if stop.wait(max(0.0, seconds)):

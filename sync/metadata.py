@@ -2,7 +2,7 @@
 
 These change rarely (an admin adds a stage, a rep leaves), so the engine reads them on full
 cycles and keeps them between: a quiet incremental cycle then costs only its deal reads
-(DESIGN.md section 4: one call per object read). An owner deactivated between full cycles makes
+(docs/design.md section 4: one call per object read). An owner deactivated between full cycles makes
 its new tasks refused one by one (logged and counted); the next full cycle reads the owners
 again and gives those tasks to the fallback owner.
 """

@@ -1,6 +1,6 @@
 """The planner: what to do about each (deal, gate), decided from data alone (no I/O).
 
-Rules (DESIGN.md sections 3 and 5):
+Rules (docs/design.md sections 3 and 5):
 - A failing gate gets a task when the deal has no open dealgate task for that gate, no create
   pending (an intent in the ledger) and no snooze running. One open task per (deal, gate), ever.
 - Two or more open tasks with the same marker found in the CRM (made by hand, or by an older

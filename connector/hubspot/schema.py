@@ -1,6 +1,6 @@
 """`schema install` for HubSpot: dealgate's deal properties and deal-contact association labels.
 
-Creates what is missing and nothing else (DESIGN.md section 5): the property group `dealgate`,
+Creates what is missing and nothing else (docs/design.md section 5): the property group `dealgate`,
 the `dealgate_*` deal properties with their types and options, and the USER_DEFINED labels of
 the deal-to-contact association for roles (`Decision maker`, `Approver`, `Influencer`) and
 stances (`Supporter` ... `Opponent`). A second run finds everything in place and creates

@@ -1,5 +1,5 @@
-"""The custom fields dealgate's default Salesforce mapping reads (DESIGN.md section 5), as data,
-and the exact field list an admin creates from it (`dealgate schema install --crm salesforce`).
+"""The custom fields dealgate's default Salesforce mapping reads (docs/design.md section 5), as
+data, and the exact field list an admin creates from it (`dealgate schema install`).
 
 Picklist values are the enum ids the gates use; labels are for people. Deploying through the
 Metadata API is left to the admin's own tooling: the list below is exact enough to follow by hand.

@@ -1,4 +1,4 @@
-"""The marker rule of DESIGN.md sections 5 and 6: one line of the body, trimmed, is exactly
+"""The marker rule of docs/design.md sections 5 and 6: one line of the body, trimmed, is exactly
 `dealgate:<gate_id>`; in HubSpot's HTML body the marker is a paragraph of its own."""
 
 from __future__ import annotations

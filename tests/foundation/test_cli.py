@@ -1,4 +1,4 @@
-"""The CLI's contract: exit codes and messages (DESIGN.md section 6)."""
+"""The CLI's contract: exit codes and messages (docs/design.md section 6)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ def test_valid_file_loads_with_env_values_and_defaults(tmp_path: Path) -> None:
     assert settings.hubspot.access_token is not None
     assert settings.hubspot.access_token.get_secret_value() == "pat-na1-secret"
     assert settings.tasks.due_in_days == 5
-    assert settings.tasks.snooze_days == 14  # default from DESIGN.md section 6
+    assert settings.tasks.snooze_days == 14  # default from docs/design.md section 6
     assert settings.tasks.max_new_per_owner == 10
     assert settings.poll_interval_seconds == 60
 

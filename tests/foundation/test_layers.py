@@ -1,4 +1,4 @@
-"""The architecture's one-way data flow, checked on the imports (DESIGN.md section 2).
+"""The architecture's one-way data flow, checked on the imports (docs/design.md section 2).
 
 connector -> mappings -> gates -> sync planner -> connector writes: `gates/` reads only its own
 files; `connector/` knows nothing of gates; `sandbox/` is an independent model of the CRM, so a

@@ -65,7 +65,7 @@ def test_every_gate_speaks_english_and_japanese(gate_id: str) -> None:
     assert any(a in gate.how.en for a in deal_attributes) or "role" in gate.how.en
 
 
-# DESIGN.md section 1: the checklist of slide 49 for gates 1-13 and 15-18, the named slide for
+# docs/design.md section 1: the checklist of slide 49 for gates 1-13 and 15-18, the named slide for
 # the others. Compared without spaces (the catalog puts one before a parenthesis).
 JA_TITLES = {
     "scope_confirmed": "プロジェクト実施内容を確認(顧客が考えている内容)",

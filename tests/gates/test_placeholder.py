@@ -1,4 +1,4 @@
-"""The placeholder rule of DESIGN.md section 5, exactly: Japanese placeholders count, but no
+"""The placeholder rule of docs/design.md section 5, exactly: Japanese placeholders count, but no
 character beyond whitespace and trailing `.`, `!`, `?` is trimmed or folded."""
 
 from __future__ import annotations

@@ -140,7 +140,7 @@ def test_japanese_reason(gate_id: str, changes: dict[str, Any], japanese: str) -
 
 
 def test_design_reasons_are_the_codes() -> None:
-    # DESIGN.md section 5: placeholders fail with the reason "placeholder", a rejected approval
+    # docs/design.md section 5: placeholders fail with the reason "placeholder", a rejected approval
     # fails approval_granted with the reason "rejected".
     [placeholder] = reasons("scope_confirmed", scope="未定")
     [rejected] = reasons("approval_granted", approval_status=ApprovalStatus.REJECTED)

@@ -1,4 +1,4 @@
-"""The bundled default mappings hold exactly what DESIGN.md section 5 promises."""
+"""The bundled default mappings hold exactly what docs/design.md section 5 promises."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Engine rules of DESIGN.md section 5 that span several cycles (in-memory CRM)."""
+"""Engine rules of docs/design.md section 5 that span several cycles (in-memory CRM)."""
 
 from __future__ import annotations
 
