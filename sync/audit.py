@@ -198,7 +198,6 @@ def run_audit(
     )
     summary = AuditSummary(context)
     run = EvaluationRun()
-    without_phase_seen = 0
     ticker = _Progress(progress and sys.stderr.isatty())
     with _destination(output, out, fmt) as stream, ticker:
         writer = writer_for(fmt, stream)
@@ -206,7 +205,6 @@ def run_audit(
         deals = ticker.count_reads(connector.read_all(mapping.read_spec(existing)))
         for item in evaluate_stream(deals, mapping, catalog, stages, existing, now, run):
             ticker.count_evaluated()
-            without_phase_seen += item.evaluation is None
             if not _in_scope(item, pipeline, wanted_phase, wanted_owners):
                 summary.add_filtered_out()
             elif item.evaluation is None:
@@ -217,14 +215,13 @@ def run_audit(
                 )
                 summary.add(row)
                 writer.deal(row)
-        unmapped = sum(run.unmapped_stages.values())
         summary.record_run(
             RunFacts(
                 deals_read=run.deals_read,
                 deals_evaluated=run.deals_evaluated,
                 unmapped_stages=dict(run.unmapped_stages),
                 errors=tuple(run.errors),
-                error_count=run.deals_read - run.deals_evaluated - unmapped - without_phase_seen,
+                error_count=run.deals_failed,
                 missing_fields=tuple(missing),
             )
         )

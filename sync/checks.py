@@ -35,20 +35,24 @@ def load_method(settings: Settings) -> tuple[CrmMapping, Catalog]:
 
 
 def check_offline(settings: Settings) -> CheckReport:
+    """The configuration's mapping and gate files, each problem with its file and line."""
+    return _offline(settings)[0]
+
+
+def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
     report = CheckReport()
     try:
-        load_method(settings)
+        return report, load_method(settings)[0]
     except (MappingError, GateConfigError) as exc:
         report.problems.extend(exc.problems)
-    return report
+        return report, None
 
 
 def check_connection(settings: Settings) -> CheckReport:
     """Offline checks, then the CRM: credentials, permissions, missing mapped fields."""
-    report = check_offline(settings)
-    if report.problems:
+    report, mapping = _offline(settings)
+    if mapping is None:
         return report
-    mapping, _ = load_method(settings)
     try:
         connector = build_connector(settings)
         report.problems.extend(connector.check())

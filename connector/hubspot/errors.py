@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import urllib3.exceptions
@@ -29,6 +27,7 @@ from connector.errors import (
     ServerError,
 )
 from connector.hubspot import vocab
+from connector.retry import retry_after_seconds
 
 # `ConnectionFailed.code` values: CONNECT means the request never left (safe to resend any
 # request); IO means it may have reached HubSpot (resend only idempotent requests).
@@ -46,23 +45,6 @@ def parse_body(body: str | bytes | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta seconds or an HTTP date); None if unusable."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def missing_scopes(body: Mapping[str, Any]) -> list[str]:

@@ -24,7 +24,7 @@ import structlog
 from simple_salesforce.api import Salesforce
 
 from connector.errors import AuthError, CRMError
-from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry
+from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
     EXPIRED_SESSION_MESSAGE,
     Login,
@@ -45,14 +45,6 @@ def parse_api_usage(header: str | None) -> tuple[int, int] | None:
     """(used, total) from a `Sforce-Limit-Info` header such as `api-usage=25/5000`."""
     match = _API_USAGE.search(header or "")
     return (int(match["used"]), int(match["total"])) if match else None
-
-
-def parse_retry_after(header: str | None) -> float | None:
-    """Seconds from a Retry-After header given in seconds (HTTP dates are ignored)."""
-    try:
-        return max(0.0, float(header)) if header else None
-    except ValueError:
-        return None
 
 
 def tls_session(settings: SalesforceSettings, session: requests.Session | None) -> requests.Session:
@@ -95,7 +87,7 @@ class SalesforceClient:
     # bookkeeping ------------------------------------------------------------------------------
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.requests_made += 1
-        self._retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        self._retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         usage = parse_api_usage(response.headers.get("Sforce-Limit-Info"))
         if usage is not None:
             self.quota.observe(*usage)
