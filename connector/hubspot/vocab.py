@@ -41,6 +41,15 @@ TASK_PROPERTIES: Final = (
     TASK_COMPLETED_AT,
     TASK_MODIFIED,
 )
+# What dealgate acts on in a task: a version of a task that dealgate wrote is only taken for
+# dealgate's own when every one of these equals what the write answer showed (streams.py).
+TASK_WATCHED: Final = (
+    TASK_BODY,
+    TASK_SUBJECT,
+    TASK_STATUS,
+    TASK_OWNER,
+    TASK_COMPLETED_AT,
+)
 TASK_COMPLETED: Final = "COMPLETED"
 TASK_NOT_STARTED: Final = "NOT_STARTED"
 

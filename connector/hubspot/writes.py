@@ -23,7 +23,7 @@ from connector.base import Priority, TaskComplete, TaskCreate, WriteResult
 from connector.errors import ConfigurationError, TransientError
 from connector.hubspot import vocab
 from connector.hubspot.reads import associations, chunks, marker_tasks_by_deal
-from connector.hubspot.records import Json, props, time_ms
+from connector.hubspot.records import Json, TaskVersion, props, task_version, time_ms
 from connector.hubspot.transport import Transport
 from connector.markers import find_marker, html_body
 from connector.retry import backoff_seconds
@@ -172,13 +172,13 @@ def _failure(op: str, deal_id: str, gate_id: str, error: Json | None) -> WriteRe
 
 
 class TaskWriter:
-    """Writes task batches through a Transport; remembers the tasks it wrote (id -> ms)."""
+    """Writes task batches through a Transport; remembers the version of each task it wrote."""
 
     def __init__(self, transport: Transport, now: Callable[[], datetime]) -> None:
         self.transport = transport
         self.now = now
         self._association_type: int | None = None
-        self.written: dict[str, int] = {}
+        self.written: dict[str, TaskVersion] = {}
 
     def association_type(self) -> int:
         """The task->deal association type id, read once from the labels endpoint."""
@@ -190,9 +190,9 @@ class TaskWriter:
         return self._association_type
 
     def _remember(self, result: Json) -> None:
-        ms = time_ms(props(result).get(vocab.TASK_MODIFIED) or result.get("updatedAt"))
-        if ms is not None:
-            self.written[str(result["id"])] = ms
+        version = task_version(result)
+        if version is not None:
+            self.written[str(result["id"])] = version
 
     def _deal_of(self, task_ids: list[str]) -> dict[str, str]:
         links = associations(self.transport, vocab.TASKS, vocab.DEALS, task_ids)

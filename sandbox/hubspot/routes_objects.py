@@ -199,7 +199,9 @@ class ObjectRoutes:
                 outcome = self._create_one(kind, item or {})
                 trace = (item or {}).get("objectWriteTraceId")
                 if isinstance(outcome, Record):
-                    result = record_json(self.store, kind, outcome, ())
+                    # HubSpot answers a create with the properties set (and the defaults it
+                    # derived), as its reference example shows.
+                    result = record_json(self.store, kind, outcome, list(outcome.props))
                     if trace:
                         result["objectWriteTraceId"] = trace
                     results.append(result)

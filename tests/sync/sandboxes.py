@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,6 +62,8 @@ class SandboxCRM(Protocol):
     def set_budget(self, deal: str, value: str) -> None: ...
 
     def complete_task(self, task_id: str) -> None: ...
+
+    def set_time(self, moment: datetime | None) -> None: ...
 
     def tasks(self) -> list[SeenTask]: ...
 
@@ -144,6 +147,9 @@ class SalesforceCRM:
     def complete_task(self, task_id: str) -> None:
         self.sandbox.store.update("Task", task_id, {"Status": "Completed"})
 
+    def set_time(self, moment: datetime | None) -> None:
+        self.sandbox.store.set_time(moment)
+
     def tasks(self) -> list[SeenTask]:
         found = []
         for row in self.sandbox.store.records("Task"):
@@ -223,6 +229,9 @@ class HubSpotCRM:
 
     def complete_task(self, task_id: str) -> None:
         self.sandbox.store.update("tasks", task_id, {"hs_task_status": "COMPLETED"})
+
+    def set_time(self, moment: datetime | None) -> None:
+        self.sandbox.store.set_time(moment)
 
     def tasks(self) -> list[SeenTask]:
         store = self.sandbox.store

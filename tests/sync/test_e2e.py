@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,30 @@ def test_a_rep_completed_task_stays_completed_for_the_snooze_window(
     run.clock.advance(days=1, hours=1)  # the 14-day snooze is over
     report = run.engine.run_cycle()
     assert report.full and report.tasks_created == 1
+    assert open_tasks(crm) == [("d0", "budget_confirmed", "sato"),
+                               ("d2", "budget_confirmed", "kim")]  # fmt: skip
+
+
+@pytest.mark.parametrize("later", [timedelta(0), timedelta(milliseconds=999)],
+                         ids=["same-millisecond", "same-second"])  # fmt: skip
+def test_a_rep_completing_a_task_right_after_dealgate_wrote_it_starts_the_snooze_at_once(
+    crm: SandboxCRM, run: Run, later: timedelta
+) -> None:
+    # The CRM clock stands still: the rep's completion carries the very modification time of
+    # dealgate's own write (or one in the same second). The next incremental cycle must still
+    # see it: the snooze starts then, not at the next full rescan, and ends 14 days later.
+    written_at = run.clock.now.replace(microsecond=0)
+    crm.set_time(written_at)
+    run.engine.run_cycle()
+    [task] = [t for t in crm.tasks() if t.deal == "d0"]
+    crm.set_time(written_at + later)
+    crm.complete_task(task.id)
+    seen = run.engine.run_cycle()
+    assert not seen.full
+    run.clock.advance(days=13)
+    assert run.engine.run_cycle(full=True).tasks_created == 0
+    run.clock.advance(days=1, hours=1)
+    assert run.engine.run_cycle().tasks_created == 1
     assert open_tasks(crm) == [("d0", "budget_confirmed", "sato"),
                                ("d2", "budget_confirmed", "kim")]  # fmt: skip
 
