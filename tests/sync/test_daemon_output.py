@@ -40,7 +40,7 @@ def test_the_cycle_summary_names_each_unmapped_stage_once(
         crm.put_deal(deal_id, contacts=[decision_maker()], **discovery_done(StageName="Parked"))
     crm.put_deal("006D", contacts=[decision_maker()], **discovery_done(StageName="On Hold"))
     with structlog.testing.capture_logs() as logs:
-        code = daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm)
+        code = daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm, clock=Clock())
     assert code == 0
     warned = [e["stage"] for e in logs if e["event"] == "unmapped_stage"]
     assert sorted(warned) == ["On Hold", "Parked"]
