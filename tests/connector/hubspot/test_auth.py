@@ -153,3 +153,13 @@ def test_oauth_with_an_unknown_refresh_token_says_which_key_to_fix(
     )
     with pytest.raises(AuthError, match=r"hubspot\.auth\.refresh_token"):
         list(connector.read_all(SPEC))
+
+
+def test_check_config_names_the_status_of_a_legacy_private_app(tmp_path: Path) -> None:
+    config = tmp_path / "dealgate.yaml"
+    config.write_text("crm: hubspot\nhubspot: {access_token: pat-na1-x}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check-config", "--config", str(config), "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "legacy private app token: keeps working" in result.output
+    assert "2026-10-26" in result.output
+    assert "read as hubspot.auth method private_app" in result.output
