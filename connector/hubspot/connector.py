@@ -77,6 +77,8 @@ class HubSpotConnector:
         has none for it (service keys, static tokens) or it answered with no list."""
         method = self.transport.auth.method
         try:
+            if method == "oauth" and not self.transport.token:
+                self.transport.refresh()  # the token to introspect
             if method == "oauth":
                 answer = self.transport.call(
                     "OAuth token check", "oauth.access_tokens", "get", self.transport.token

@@ -135,6 +135,7 @@ def test_oauth_gets_a_token_then_renews_it_when_it_expires(one_deal: HubSpotSand
     )
     assert connector.check() == []  # OAuth introspection lists the granted scopes
     assert one_deal.app.counts()["token.create"] == 1
+    assert one_deal.app.counts()["token.get"] == 1
     one_deal.credentials.revoke(connector.transport.token)  # the 30 minutes are up
     assert len(list(connector.read_all(SPEC))) == 1
     assert one_deal.app.counts()["token.create"] == 2
