@@ -77,7 +77,11 @@ class AuthError(TerminalError):
 
 
 class PermissionDenied(TerminalError):
-    pass
+    """`scopes`: the scopes the CRM named as missing (any one would do), when it named any."""
+
+    def __init__(self, message: str, *, scopes: tuple[str, ...] = (), **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.scopes = scopes
 
 
 class QuotaExhausted(TerminalError):

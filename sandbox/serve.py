@@ -31,7 +31,10 @@ def load_seed(path: Path | None) -> tuple[Any, Any]:
 
 def sample_configs(hs_url: str, sf_url: str, ca_file: str, token: str) -> dict[str, str]:
     """Ready-to-use configurations for the running sandboxes."""
-    hs = f"crm: hubspot\nhubspot:\n  access_token: {token}\n  base_url: {hs_url}\n"
+    hs = (
+        "crm: hubspot\nhubspot:\n  auth:\n    method: private_app\n"
+        f"    access_token: {token}\n  base_url: {hs_url}\n"
+    )
     sf = (
         "crm: salesforce\nsalesforce:\n"
         f"  instance_url: {sf_url}\n"

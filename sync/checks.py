@@ -1,7 +1,8 @@
 """`dealgate check-config`: everything that can be known before the first cycle.
 
 Offline: the configuration file, the mapping and the gate files (each problem with its file and
-line). Online: the connection, the permissions dealgate needs, and the mapped fields the CRM lacks
+line), and the status of the configured way of signing in (a method on its way out is named).
+Online: the connection, the permissions dealgate needs, and the mapped fields the CRM lacks
 (those are notes, not errors: their gates are `not_evaluated` and a run never fails on them).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from connector.auth_status import hubspot_status, salesforce_status
 from connector.errors import CRMError
 from gates import Catalog, GateConfigError, load_catalog
 from mappings import CrmMapping, MappingError, load_mapping
@@ -39,8 +41,15 @@ def check_offline(settings: Settings) -> CheckReport:
     return _offline(settings)[0]
 
 
+def sign_in_notes(settings: Settings) -> list[str]:
+    """The status of the configured way of signing in to the CRM."""
+    if settings.crm == "salesforce":
+        return salesforce_status(settings.salesforce)
+    return hubspot_status(settings.hubspot)
+
+
 def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
-    report = CheckReport()
+    report = CheckReport(notes=sign_in_notes(settings))
     try:
         return report, load_method(settings)[0]
     except (MappingError, GateConfigError) as exc:

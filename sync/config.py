@@ -135,8 +135,10 @@ class Settings(_Model):
 
     @model_validator(mode="after")
     def _crm_section_complete(self) -> Settings:
-        if self.crm == "hubspot" and self.hubspot.access_token is None:
-            raise ValueError("hubspot.access_token is required when crm is hubspot")
+        if self.crm == "hubspot" and not self.hubspot.configured:
+            raise ValueError(
+                "hubspot.auth is required when crm is hubspot (e.g. method: service_key)"
+            )
         if self.crm == "salesforce" and not self.salesforce.instance_url:
             raise ValueError("salesforce.instance_url is required when crm is salesforce")
         return self

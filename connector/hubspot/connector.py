@@ -29,7 +29,7 @@ from connector.errors import (
     PermissionDenied,
     RequestRejected,
 )
-from connector.hubspot import schema, vocab
+from connector.hubspot import access, schema, vocab
 from connector.hubspot.reads import marker_tasks_by_deal
 from connector.hubspot.records import stage_infos
 from connector.hubspot.streams import ReadContext, changed_read, full_read
@@ -46,7 +46,7 @@ def _utc_now() -> datetime:
 
 
 class HubSpotConnector:
-    """dealgate's HubSpot connector (private app token, or OAuth with refresh)."""
+    """dealgate's HubSpot connector (service key, private app or static token, or OAuth)."""
 
     crm = "hubspot"
 
@@ -73,45 +73,52 @@ class HubSpotConnector:
 
     # -- connection and schema ---------------------------------------------------------------
     def _granted_scopes(self) -> set[str] | None:
-        """Scopes of the token from HubSpot's introspection endpoint, None if unavailable."""
+        """Scopes of the credential from HubSpot's introspection endpoints, None where HubSpot
+        has none for it (service keys, static tokens) or it answered with no list."""
+        method = self.transport.auth.method
         try:
-            if self.transport.can_refresh:
+            if method == "oauth" and not self.transport.token:
+                self.transport.refresh()  # the token to introspect
+            if method == "oauth":
                 answer = self.transport.call(
                     "OAuth token check", "oauth.access_tokens", "get", self.transport.token
                 )
-            else:
+            elif method == "private_app":
                 answer = self.transport.post(
                     "access token check",
                     vocab.PRIVATE_APP_TOKEN_INFO,
                     {"tokenKey": self.transport.token},
                 )
+            else:
+                return None
         except RequestRejected:
             return None
         scopes = answer.get("scopes")
         return {str(s) for s in scopes} if isinstance(scopes, list) else None
 
+    def _scope_problems(self) -> list[str]:
+        """Missing scopes: from introspection where HubSpot offers it, else by probing."""
+        scopes = self._granted_scopes()
+        if scopes is None:
+            return access.probe_problems(self.transport, self.transport.auth)
+        name = access.CREDENTIAL_NAMES[self.transport.auth.method]
+        return [
+            f"HubSpot: the {name} lacks scope {' or '.join(probe.scopes)} (to {probe.purpose})"
+            for probe in access.PROBES
+            if scopes.isdisjoint(probe.scopes)
+        ]
+
     def check(self) -> list[str]:
-        """Token valid, scopes granted, task->deal association type known; problem lines."""
-        problems: list[str] = []
+        """Credential valid, scopes granted, task->deal association type known; problem
+        lines."""
         try:
-            scopes = self._granted_scopes()
+            problems = self._scope_problems()
         except AuthError as error:
             return [f"HubSpot: {error.message}"]
         except CRMError as error:
             return [f"HubSpot at {self.settings.base_url}: {error}"]
-        needed = [
-            *(
-                (choice, "read deals, contacts, tasks, owners and pipelines")
-                for choice in vocab.READ_SCOPES
-            ),
-            *((choice, "create and complete tasks") for choice in vocab.WRITE_SCOPES),
-        ]
-        if scopes is not None:
-            for choice, purpose in needed:
-                if scopes.isdisjoint(choice):
-                    problems.append(
-                        f"HubSpot: the token lacks scope {' or '.join(choice)} (to {purpose})"
-                    )
+        if problems:
+            return problems
         probes: list[tuple[str, Callable[[], object]]] = [
             ("pipelines", self.stages),
             ("deal properties", self.existing_fields),

@@ -87,7 +87,7 @@ def classify(
     if status == 401:
         return AuthError(
             f"{what}: HubSpot refused the access token (invalid, expired or revoked); "
-            "check hubspot.access_token",
+            "check the credential in hubspot.auth",
             status=status,
             code=code,
         )
@@ -95,10 +95,11 @@ def classify(
         scopes = missing_scopes(parsed)
         if scopes:
             return PermissionDenied(
-                f"{what}: the HubSpot app lacks the scope {' or '.join(scopes)}; "
-                "add it to the private app and update the token",
+                f"{what}: the HubSpot credential lacks the scope {' or '.join(scopes)}; "
+                "add it to the service key or app (hubspot.auth)",
                 status=status,
                 code=code or "MISSING_SCOPES",
+                scopes=tuple(scopes),
             )
         return PermissionDenied(f"{what}: permission denied{suffix}", status=status, code=code)
     if status == 429:

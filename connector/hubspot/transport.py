@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 from hubspot import HubSpot
+from pydantic import SecretStr
 
 from connector.errors import (
     AuthError,
@@ -45,8 +46,10 @@ _APIS: dict[str, Callable[[Any], Any]] = {
     "deals.search": lambda c: c.crm.deals.search_api,
     "deals.basic": lambda c: c.crm.deals.basic_api,
     "deals.batch": lambda c: c.crm.deals.batch_api,
+    "contacts.basic": lambda c: c.crm.contacts.basic_api,
     "contacts.search": lambda c: c.crm.contacts.search_api,
     "contacts.batch": lambda c: c.crm.contacts.batch_api,
+    "tasks.basic": lambda c: c.crm.objects.tasks.basic_api,
     "tasks.search": lambda c: c.crm.objects.tasks.search_api,
     "tasks.batch": lambda c: c.crm.objects.tasks.batch_api,
     "associations.batch": lambda c: c.crm.associations.v4.batch_api,
@@ -98,17 +101,14 @@ class Transport:
             clock=clock,
             sleep=sleep,
         )
-        token = settings.access_token.get_secret_value() if settings.access_token else ""
-        self._refresh_token = (
-            settings.refresh_token.get_secret_value() if settings.refresh_token else None
-        )
-        self._client_secret = (
-            settings.client_secret.get_secret_value() if settings.client_secret else None
-        )
+        self.auth = settings.credentials()
+        token = self.auth.token
+        self._refresh_token = _reveal(self.auth.refresh_token)
+        self._client_secret = _reveal(self.auth.client_secret)
         if not token and not self.can_refresh:
             raise ConfigurationError(
-                "hubspot.access_token is empty (and no refresh_token, client_id and "
-                "client_secret are configured to obtain one)"
+                f"hubspot.auth: the {self.auth.method} credential is empty (and no OAuth "
+                "refresh_token, client_id and client_secret are configured to obtain a token)"
             )
         self._client = HubSpot(access_token=token or None, host=settings.base_url.rstrip("/"))
         # `retry` is a key of the client's config: False turns urllib3's retries off entirely.
@@ -120,7 +120,7 @@ class Transport:
 
     @property
     def can_refresh(self) -> bool:
-        return bool(self._refresh_token and self.settings.client_id and self._client_secret)
+        return bool(self._refresh_token and self.auth.client_id and self._client_secret)
 
     def api(self, name: str) -> Any:
         """The generated API object `name` (see `_APIS`), built on first use."""
@@ -194,8 +194,9 @@ class Transport:
             raise wrapped.error from None
 
     def post(self, what: str, path: str, body: Mapping[str, Any]) -> Json:
-        """POST a JSON body to a path the generated client has no method for."""
-        client = self.api("oauth.access_tokens").api_client
+        """POST a JSON body to a path the generated client has no method for, with the bearer
+        token (a CRM module's client: the OAuth module's sends no Authorization header)."""
+        client = self.api("tasks.batch").api_client
 
         def fn(**extra: Any) -> Any:
             return client.call_api(
@@ -227,14 +228,14 @@ class Transport:
                 {
                     "grant_type": "refresh_token",
                     "refresh_token": self._refresh_token,
-                    "client_id": self.settings.client_id,
+                    "client_id": self.auth.client_id,
                     "client_secret": self._client_secret,
                 },
             )
         except (AuthError, RequestRejected) as error:
             raise AuthError(
                 "HubSpot refused the OAuth refresh token; reconnect the app "
-                f"(hubspot.refresh_token): {error.message}",
+                f"(hubspot.auth.refresh_token): {error.message}",
                 status=error.status,
             ) from None
         token = answer.get("access_token")
@@ -248,6 +249,10 @@ class Transport:
             for api in self._apis.values():
                 api.api_client.configuration.access_token = token
         log.info("hubspot.token_refreshed")
+
+
+def _reveal(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
 
 
 def _parse(data: bytes | str | None, what: str) -> Json:

@@ -78,6 +78,7 @@ READ_SCOPES: Final = (
     ("crm.objects.owners.read",),
     ("crm.schemas.deals.read",),
     ("crm.objects.tasks.read", "crm.objects.contacts.read"),
+    ("crm.schemas.contacts.read",),
 )
 WRITE_SCOPES: Final = (("crm.objects.tasks.write", "crm.objects.contacts.write"),)
 SCHEMA_SCOPES: Final = (("crm.schemas.deals.write",),)  # `schema install` only
@@ -92,3 +93,4 @@ DAILY_POLICY: Final = "DAILY"
 
 # -- paths the generated client has no method for ------------------------------------------------
 PRIVATE_APP_TOKEN_INFO: Final = "/oauth/v2/private-apps/get/access-token-info"
+TASKS_BATCH_UPDATE: Final = "/crm/v3/objects/tasks/batch/update"  # the task-write probe

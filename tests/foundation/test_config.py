@@ -86,7 +86,7 @@ tasks:
     ("text", "fragment"),
     [
         ("crm: pipedrive\n", "crm: Input should be 'hubspot' or 'salesforce'"),
-        ("crm: hubspot\n", "hubspot.access_token is required"),
+        ("crm: hubspot\n", "hubspot.auth is required"),
         ("crm: salesforce\n", "salesforce.instance_url is required"),
         (
             "crm: salesforce\nsalesforce:\n  instance_url: https://x\n  auth: {method: jwt}\n",

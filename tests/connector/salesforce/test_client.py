@@ -14,10 +14,11 @@ from connector.errors import AuthError, QuotaExhausted, ServerError
 from connector.retry import RetryPolicy
 from connector.salesforce.auth import SessionInfo
 from connector.salesforce.client import SalesforceClient, parse_api_usage
+from connector.settings import DEFAULT_API_VERSION
 from sync.config import SalesforceAuth, SalesforceSettings
 
 INSTANCE = "https://acme.my.salesforce.com"
-QUERY = re.compile(re.escape(f"{INSTANCE}/services/data/v59.0/query/") + ".*")
+QUERY = re.compile(re.escape(f"{INSTANCE}/services/data/v{DEFAULT_API_VERSION}/query/") + ".*")
 EMPTY = {"totalSize": 0, "done": True, "records": []}
 EXPIRED = [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]
 
