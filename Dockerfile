@@ -6,6 +6,7 @@ COPY pyproject.toml README.md cli.py ./
 COPY connector ./connector
 COPY mappings ./mappings
 COPY gates ./gates
+COPY state ./state
 COPY sync ./sync
 COPY sandbox ./sandbox
 RUN pip install --no-cache-dir build && python -m build --wheel --outdir /dist

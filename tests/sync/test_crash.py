@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.http import Request, Response
-from sync.sqlite_state import SqliteStateStore
+from state.sqlite import SqliteStateStore
 from tests.sync.sandboxes import SandboxCRM, SeedDeal, start
 
 ROOT = Path(__file__).resolve().parents[2]

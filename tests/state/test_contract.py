@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.sqlite_state import MIGRATIONS, SqliteStateStore
-from sync.state import LedgerEntry, Snooze, StateError, StateLocked, TaskState
+from state.base import LedgerEntry, Snooze, StateError, StateLocked, TaskState
+from state.sqlite import MIGRATIONS, SqliteStateStore
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -83,7 +83,7 @@ def test_lock_is_freed_when_the_holder_is_killed(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, pathlib; from sync.sqlite_state import SqliteStateStore; "
+         "import sys, pathlib; from state.sqlite import SqliteStateStore; "
          f"s = SqliteStateStore(pathlib.Path({str(path)!r})); print('ok', flush=True); "
          "sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,

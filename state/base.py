@@ -1,6 +1,6 @@
 """The engine's memory: cursor, task ledger, snoozes, rescan time and run history.
 
-`StateStore` is the small interface the engine needs; `sync.sqlite_state.SqliteStateStore`
+`StateStore` is the small interface the engine needs; `state.sqlite.SqliteStateStore`
 implements it on one SQLite file, and a PostgreSQL store can implement the same Protocol later.
 `open_store` opens the SQLite store at a path.
 
@@ -145,6 +145,6 @@ class StateStore(Protocol):
 
 def open_store(path: Path, *, read_only: bool = False) -> StateStore:
     """The SQLite state at `path` (created when missing, unless read-only)."""
-    from sync.sqlite_state import SqliteStateStore
+    from state.sqlite import SqliteStateStore
 
     return SqliteStateStore(path, read_only=read_only)
