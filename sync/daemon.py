@@ -69,7 +69,7 @@ def run(
     except (MappingError, GateConfigError) as exc:
         return _error("; ".join(exc.problems))
     try:
-        store = open_store(settings.state_path, read_only=dry)
+        store = open_store(settings.state_location, read_only=dry)
     except StateError as exc:
         return _error(str(exc))
     stop = stop or threading.Event()

@@ -150,7 +150,7 @@ def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleRepor
         register_secrets(settings.secrets())
         mapping, catalog = load_method(settings)
         connector = build_connector(settings)
-        store = open_store(settings.state_path)
+        store = open_store(settings.state_location)
         try:
             engine = Engine(settings, connector, store, mapping=mapping, catalog=catalog)
             report = engine.run_cycle()
