@@ -1,7 +1,8 @@
 # dealgate: the daemon in a container. Build: docker build -t dealgate .
 # Run:   docker run -v /srv/dealgate:/etc/dealgate -e HUBSPOT_SERVICE_KEY dealgate
 # The base image is pinned to an exact Python release on an exact Debian release (13, trixie);
-# the Python packages come from the hashed locks in requirements/, like `make`.
+# the Python packages come from the hashed locks in requirements/, like `make`. The state lives
+# in SQLite (a volume at /var/lib/dealgate) or PostgreSQL (the app lock includes psycopg).
 FROM python:3.11.17-slim-trixie AS build
 WORKDIR /src
 COPY requirements/build.txt ./requirements/
@@ -10,6 +11,7 @@ COPY pyproject.toml README.md cli.py ./
 COPY connector ./connector
 COPY mappings ./mappings
 COPY gates ./gates
+COPY state ./state
 COPY sync ./sync
 COPY sandbox ./sandbox
 RUN pip wheel --no-cache-dir --no-deps --no-build-isolation --wheel-dir /dist .

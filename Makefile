@@ -56,7 +56,7 @@ $(LOCK_VENV)/bin/uv:
 
 # After editing pyproject.toml: re-resolve, keeping every pin that still fits.
 lock: | $(LOCK_VENV)/bin/uv
-	$(COMPILE) $(UV_ARGS) pyproject.toml -o $(APP_LOCK)
+	$(COMPILE) $(UV_ARGS) pyproject.toml --extra postgres -o $(APP_LOCK)
 	$(COMPILE) $(UV_ARGS) pyproject.toml --extra test -o $(TEST_LOCK)
 	$(COMPILE) $(UV_ARGS) requirements/build.in -o $(BUILD_LOCK)
 

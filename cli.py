@@ -6,6 +6,7 @@ Exit codes (docs/design.md section 6): 0 success; 1 findings where the user aske
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -211,6 +212,48 @@ def schema_install(
         typer.echo(line)
     if not actions:
         typer.echo("nothing to do: every dealgate property and label exists")
+
+
+state_app = typer.Typer(help="The state store (ledger, snoozes, cursor, run history).")
+app.add_typer(state_app, name="state")
+
+
+@state_app.command("migrate")
+def state_migrate(
+    source: Annotated[
+        str, typer.Option("--from", help="The state to copy: sqlite:///PATH or postgresql://...")
+    ],
+    target: Annotated[
+        str, typer.Option("--to", help="Where to copy it: postgresql://... or sqlite:///PATH")
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a target that already holds a state.")
+    ] = False,
+) -> None:
+    """Copy a single-org state to another store (stop the daemon first; it is refused while one
+    runs on the source)."""
+    from state.base import StateError, open_store
+    from state.location import SQLITE_PREFIX, is_postgres_url, mask_url
+    from state.migrate import copy_state, is_empty
+
+    for url in (source, target):
+        if not (is_postgres_url(url) or (url.startswith(SQLITE_PREFIX) and url != SQLITE_PREFIX)):
+            fail(f"unsupported state store {mask_url(url)!r} (expected sqlite:///PATH or "
+                 "postgresql://USER@HOST:PORT/DATABASE)")  # fmt: skip
+    if source.startswith(SQLITE_PREFIX) and not Path(source[len(SQLITE_PREFIX) :]).exists():
+        fail(f"no state at {source}")
+    try:
+        with contextlib.ExitStack() as stack:
+            old = open_store(source)
+            stack.callback(old.close)
+            if is_empty(old):
+                fail(f"{mask_url(source)} holds no state: nothing to copy")
+            new = open_store(target)
+            stack.callback(new.close)
+            copied = copy_state(old, new, overwrite=overwrite)
+    except StateError as exc:
+        fail(str(exc))
+    typer.echo(f"{copied.summary()} from {mask_url(source)} to {mask_url(target)}")
 
 
 gates_app = typer.Typer(help="The gate catalog.")

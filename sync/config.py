@@ -26,6 +26,7 @@ from pydantic import (
 
 from connector.settings import HubSpotSettings, SalesforceAuth, SalesforceSettings
 from gates.loader import line_index, where
+from state.location import SQLITE_PREFIX, is_postgres_url, mask_url, url_password
 
 __all__ = [
     "ConfigError",
@@ -37,7 +38,6 @@ __all__ = [
     "parse_settings",
 ]
 
-SQLITE_PREFIX = "sqlite:///"
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
 
@@ -104,7 +104,11 @@ class Settings(_Model):
     tasks: TasksSettings = Field(
         default_factory=TasksSettings, description="The tasks dealgate writes for deal owners."
     )
-    state: str = Field("sqlite:///dealgate.db", description="State store URL.")
+    state: str = Field(
+        "sqlite:///dealgate.db",
+        description="State store URL: sqlite:///PATH (one file, the embedded default) or "
+        "postgresql://USER@HOST:PORT/DATABASE.",
+    )
     poll_interval_seconds: int = Field(60, ge=1, description="Seconds between cycles.")
     full_rescan_hours: float = Field(24, gt=0, description="Re-evaluate every deal this often.")
     metrics: MetricsSettings = Field(
@@ -128,9 +132,14 @@ class Settings(_Model):
 
     @field_validator("state")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
+    def _state_url(cls, value: str) -> str:
+        if is_postgres_url(value):
+            return value
         if not value.startswith(SQLITE_PREFIX) or value == SQLITE_PREFIX:
-            raise ValueError(f"unsupported state store {value!r} (expected sqlite:///PATH)")
+            raise ValueError(
+                f"unsupported state store {mask_url(value)!r} "
+                "(expected sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -150,8 +159,14 @@ class Settings(_Model):
 
     @property
     def state_path(self) -> Path:
-        """The SQLite file of `state`, relative paths against the config file's folder."""
+        """The SQLite file of a `sqlite:///` state, relative paths against the config file's
+        folder."""
         return self.resolve(self.state[len(SQLITE_PREFIX) :])
+
+    @property
+    def state_location(self) -> Path | str:
+        """Where the state lives: the SQLite file (`state_path`) or the PostgreSQL URL."""
+        return self.state if is_postgres_url(self.state) else self.state_path
 
     def with_resolved_paths(self) -> Settings:
         """These settings with the file paths of the connection sections (`ca_bundle`,
@@ -182,6 +197,9 @@ class Settings(_Model):
                     walk(value)
 
         walk(self)
+        password = url_password(self.state)
+        if password:
+            found.append(password)
         return found
 
 

@@ -23,12 +23,12 @@ from connector.base import Connector
 from connector.errors import CRMError, Interrupted, QuotaExhausted, TerminalError
 from gates import GateConfigError
 from mappings import MappingError
+from state.base import StateError, open_store
 from sync.config import Settings
 from sync.cycle import CycleReport
 from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
 from sync.logs import get_logger, scrub
 from sync.metrics import Metrics, MetricsServer
-from sync.state import StateError, open_store
 
 log = get_logger("dealgate.daemon")
 
@@ -69,7 +69,7 @@ def run(
     except (MappingError, GateConfigError) as exc:
         return _error("; ".join(exc.problems))
     try:
-        store = open_store(settings.state_path, read_only=dry)
+        store = open_store(settings.state_location, read_only=dry)
     except StateError as exc:
         return _error(str(exc))
     stop = stop or threading.Event()

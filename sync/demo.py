@@ -26,6 +26,7 @@ from rich.table import Table
 from connector.base import Connector
 from gates.snapshot import Phase
 from sandbox.serve import sample_configs
+from state.base import open_store
 from sync.checks import load_method
 from sync.config import Settings, parse_settings
 from sync.cycle import CycleReport
@@ -33,7 +34,6 @@ from sync.engine import Engine
 from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.factory import build_connector
 from sync.logs import register_secrets
-from sync.state import open_store
 
 
 @contextmanager
@@ -150,7 +150,7 @@ def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleRepor
         register_secrets(settings.secrets())
         mapping, catalog = load_method(settings)
         connector = build_connector(settings)
-        store = open_store(settings.state_path)
+        store = open_store(settings.state_location)
         try:
             engine = Engine(settings, connector, store, mapping=mapping, catalog=catalog)
             report = engine.run_cycle()

@@ -24,6 +24,7 @@ from gates.results import DealEvaluation
 from gates.snapshot import DealTask
 from mappings import CrmMapping, UnmappedStage
 from mappings.normalize import deal_task
+from state.base import LedgerEntry, StateStore, TaskState
 from sync.config import Settings
 from sync.cycle import CycleReport, PlannedAction
 from sync.evaluate import EvaluationRun, evaluate_stream
@@ -40,7 +41,6 @@ from sync.planner import (
     plan_deleted,
 )
 from sync.recovery import reconcile_intents
-from sync.state import LedgerEntry, StateStore, TaskState
 
 log = get_logger("dealgate.engine")
 

@@ -3,7 +3,8 @@
 Secrets never reach the output: `redact` runs last before rendering and masks
 - values under secret-looking keys (token, secret, password, session_id, authorization, ...),
 - every secret value registered from the settings, wherever it appears inside a string,
-- bearer tokens and `Authorization:` headers inside free text (exception messages, URLs).
+- bearer tokens, `Authorization:` headers and URL passwords (`user:pw@host`) inside free text
+  (exception messages, URLs).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _INLINE = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]+"),
     re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",\s}]+(?:\s+[^'\",\s}]+)?"),
     re.compile(r"(?i)((?:access_token|session_id|sid|password|client_secret)=)[^&\s'\"]+"),
+    re.compile(r"(\w+://[^:/@\s'\"]+:)[^@/\s'\"]+(?=@)"),  # the password in user:pw@host
 ]
 
 _lock = threading.Lock()

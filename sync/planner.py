@@ -35,8 +35,8 @@ from connector.base import Owner, Priority, TaskComplete, TaskCreate
 from gates.phases import PHASE_ORDER
 from gates.results import DealEvaluation, Finding, FindingCode, GateResult, Outcome
 from gates.snapshot import SELLING_PHASES, WON_PHASES, DealTask, Phase
+from state.base import LedgerEntry, Snooze, TaskState
 from sync.config import TasksSettings
-from sync.state import LedgerEntry, Snooze, TaskState
 from sync.texts import GateWording, task_body, task_subject
 
 # why a task is completed

@@ -10,4 +10,4 @@ from hypothesis import settings
 settings.register_profile("dealgate", derandomize=True, database=None, deadline=None)
 settings.load_profile("dealgate")
 
-pytest_plugins = ["tests.fixtures.salesforce", "tests.fixtures.hubspot"]
+pytest_plugins = ["tests.fixtures.salesforce", "tests.fixtures.hubspot", "tests.fixtures.postgres"]

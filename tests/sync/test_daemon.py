@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from connector.errors import AuthError, QuotaExhausted, ServerError
+from state.sqlite import SqliteStateStore
 from sync import daemon
 from sync.cycle import CycleReport
 from sync.metrics import Metrics, MetricsServer
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.builders import START, Clock, decision_maker, discovery_done, settings
 from tests.sync.fake import FakeConnector
 

@@ -10,10 +10,10 @@ import structlog
 from connector.errors import AuthError
 from gates import load_catalog
 from mappings import load_mapping
+from state.sqlite import SqliteStateStore
 from sync import daemon
 from sync.engine import Engine
 from sync.logs import register_secrets
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.builders import Clock, decision_maker, discovery_done, settings
 from tests.sync.fake import FakeConnector
 

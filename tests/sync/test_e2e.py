@@ -11,8 +11,8 @@ import pytest
 
 from gates import load_catalog
 from mappings import load_mapping
+from state.sqlite import SqliteStateStore
 from sync.engine import Engine
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.builders import Clock
 from tests.sync.sandboxes import SandboxCRM, SeedDeal, open_tasks, start
 

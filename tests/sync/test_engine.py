@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from connector.errors import ConnectionFailed, ServerError
-from sync.state import LedgerEntry, TaskState
+from state.base import LedgerEntry, TaskState
 from tests.sync.builders import DISCOVERY_GATES, World, decision_maker, discovery_done
 
 

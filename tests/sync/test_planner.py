@@ -11,6 +11,7 @@ from connector.base import Owner, Priority
 from gates.model import Gate, Text
 from gates.results import DealEvaluation, FindingCode, GateResult, Outcome
 from gates.snapshot import DealTask, Phase
+from state.base import LedgerEntry, Snooze, TaskState
 from sync.config import TasksSettings
 from sync.planner import (
     DealState,
@@ -21,7 +22,6 @@ from sync.planner import (
     plan_deleted,
     resolve_owner,
 )
-from sync.state import LedgerEntry, Snooze, TaskState
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

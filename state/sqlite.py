@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from connector.base import Cursor
-from sync.state import (
+from state.base import (
     ACTIVE_STATES,
     LedgerEntry,
     RunRecord,
