@@ -25,7 +25,7 @@ from connector.hubspot import vocab
 from connector.hubspot.reads import associations, chunks, marker_tasks_by_deal
 from connector.hubspot.records import Json, props, time_ms
 from connector.hubspot.transport import Transport
-from connector.markers import find_marker, html_body
+from connector.markers import SUBJECT_MAX, clip, find_marker, html_body, inline
 from connector.retry import backoff_seconds
 
 PRIORITY = {Priority.HIGH: "HIGH", Priority.NORMAL: "MEDIUM", Priority.LOW: "LOW"}
@@ -59,9 +59,10 @@ def due_timestamp(item: TaskCreate) -> str:
 
 
 def task_properties(item: TaskCreate) -> dict[str, str]:
-    """The HubSpot properties of a new dealgate task."""
+    """The HubSpot properties of a new dealgate task (subject and body cut to fit, never the
+    marker)."""
     return {
-        vocab.TASK_SUBJECT: item.subject,
+        vocab.TASK_SUBJECT: clip(inline(item.subject), SUBJECT_MAX),
         vocab.TASK_BODY: html_body(item.body, item.gate_id),
         vocab.TASK_OWNER: item.owner_id,
         vocab.TASK_DUE: due_timestamp(item),

@@ -16,14 +16,13 @@ from typing import Any
 
 from connector.base import Priority, RawTask, TaskComplete, TaskCreate, WriteResult
 from connector.errors import RequestRejected
-from connector.markers import plain_body
+from connector.markers import SUBJECT_MAX, clip, inline, plain_body
 from connector.retry import Sleep, call_with_retry
 from connector.salesforce.client import SalesforceClient
 from connector.salesforce.soql import TASK
 
 COLLECTIONS = "composite/sobjects"
 MAX_RECORDS = 200  # sObject Collections limit per request
-SUBJECT_MAX = 255
 DONE_STATUS = "Completed"
 PRIORITIES = {Priority.HIGH: "High", Priority.NORMAL: "Normal", Priority.LOW: "Low"}
 
@@ -31,12 +30,13 @@ FindTasks = Callable[[Sequence[str]], dict[str, list[RawTask]]]
 
 
 def create_record(task: TaskCreate) -> dict[str, Any]:
-    """The Task record for a create, with the marker on its own line of the Description.
+    """The Task record for a create, with the marker on the last line of the Description; the
+    Subject (255) and the Description (32,000) cut to what Salesforce accepts.
 
     `Status` is left to the org's default (Task.Status is "defaulted on create"): orgs rename
     or remove "Not Started", and Salesforce refuses a closed status as the default, so the
     default is always an open one."""
-    subject = task.subject if len(task.subject) <= SUBJECT_MAX else task.subject[:254] + "…"
+    subject = clip(inline(task.subject), SUBJECT_MAX)
     return {
         "attributes": {"type": TASK},
         "Subject": subject,
