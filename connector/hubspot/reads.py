@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from connector.base import RawContact, RawDeal, RawTask, ReadSpec
 from connector.hubspot import vocab
+from connector.hubspot.answers import results_of
 from connector.hubspot.records import Json, association_labels, marker_task, raw_contact, raw_deal
 from connector.hubspot.transport import Transport
 
@@ -58,7 +59,7 @@ def associations(transport: Transport, from_type: str, to_type: str, ids: Sequen
                 batch_input_public_fetch_associations_batch_request={"inputs": pending},
             )
             pending = []
-            for result in answer.get("results") or []:
+            for result in results_of(answer, f"{from_type}->{to_type} associations"):
                 from_id = str((result.get("from") or {}).get("id"))
                 bucket = links.setdefault(from_id, [])
                 for link in result.get("to") or []:
@@ -86,7 +87,7 @@ def batch_read(
                 "propertiesWithHistory": [],
             },
         )
-        for record in answer.get("results") or []:
+        for record in results_of(answer, f"{object_type} batch read"):
             found[str(record["id"])] = record
     return found
 
