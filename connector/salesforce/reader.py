@@ -195,6 +195,18 @@ class DealReader:
                     found.add(str(row["OpportunityId"]))
         return found
 
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        """The opportunities among `deal_ids` that queryAll shows deleted (in the recycle bin).
+        One that is not found at all (purged, or hidden from the integration user by sharing)
+        is not confirmed: Salesforce cannot tell those apart."""
+        found: set[str] = set()
+        template = soql.encoded_length(soql.deals_deleted([]))
+        for chunk in soql.id_chunks(list(dict.fromkeys(deal_ids)), template):
+            for row in self.client.rows(soql.deals_deleted(chunk), include_deleted=True):
+                if row.get("IsDeleted") is True:
+                    found.add(str(row["Id"]))
+        return found
+
     # marker tasks -----------------------------------------------------------------------------
     def marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         """Every dealgate task, open or closed, on these deals, straight from Task (consistent at

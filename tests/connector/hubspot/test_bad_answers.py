@@ -69,3 +69,14 @@ def test_a_bad_associations_answer_is_not_a_deal_without_contacts_or_tasks(
 
 def test_an_empty_portal_is_still_read_as_empty(hs_empty: HubSpotSandbox) -> None:
     assert list(connect(hs_empty).read_all(SPEC)) == []
+
+
+def test_confirm_deleted_names_archived_and_unknown_deals_not_live_ones(
+    three_deals: HubSpotSandbox,
+) -> None:
+    live, archived, _ = sorted(three_deals.store.ids("deals"), key=int)
+    three_deals.store.archive("deals", str(archived))
+    connector = connect(three_deals)
+    found = connector.confirm_deleted([str(live), str(archived), "999999"])
+    assert found == {str(archived), "999999"}
+    assert connector.api_calls == 2  # archived read, then a live read of the rest

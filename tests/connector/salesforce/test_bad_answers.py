@@ -52,3 +52,15 @@ def test_a_full_read_answered_without_its_records_fails_naming_the_query(
 
 def test_an_empty_org_is_still_read_as_empty(sf_empty: SalesforceSandbox, connect: Connect) -> None:
     assert list(connect(sf_empty).connector.read_all(SPEC)) == []
+
+
+def test_confirm_deleted_names_only_opportunities_in_the_recycle_bin(
+    sf_empty: SalesforceSandbox, connect: Connect
+) -> None:
+    owner = add_user(sf_empty)
+    live, deleted = add_deal(sf_empty, owner, "Live"), add_deal(sf_empty, owner, "Deleted")
+    sf_empty.store.delete("Opportunity", deleted)
+    wired = connect(sf_empty)
+    unknown = "006000000000000AAA"  # purged, or hidden by sharing: Salesforce cannot tell
+    assert wired.connector.confirm_deleted([live, deleted, unknown]) == {deleted}
+    assert wired.connector.api_calls == 1
