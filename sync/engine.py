@@ -327,7 +327,12 @@ class _Cycle:
             report.add_action(PlannedAction.completing(c, result))
             if ok:
                 report.tasks_completed += 1
-            elif c.reason != "deleted":  # a deleted deal's tasks may be gone with it
+            elif c.reason == "deleted":  # a deleted deal's tasks may be gone with it
+                pass
+            elif result is None:  # the answer did not say: the next read shows what happened
+                log.warning("complete_outcome_unknown", deal_id=t.deal_id, gate_id=t.gate_id)
+                continue  # the entry stays COMPLETING
+            else:
                 report.tasks_refused += 1
                 _log_refusal("complete", t.deal_id, t.gate_id, result)
             gone_anyway = ok or c.reason == "deleted"

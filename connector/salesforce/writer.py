@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import structlog
+from simple_salesforce.api import Salesforce
+
 from connector.base import Priority, RawTask, TaskComplete, TaskCreate, WriteResult
-from connector.errors import RequestRejected
 from connector.markers import SUBJECT_MAX, clip, inline, plain_body
 from connector.retry import Sleep, call_with_retry
 from connector.salesforce.client import SalesforceClient
 from connector.salesforce.soql import TASK
+
+log = structlog.get_logger("connector.salesforce")
 
 COLLECTIONS = "composite/sobjects"
 MAX_RECORDS = 200  # sObject Collections limit per request
@@ -66,12 +70,16 @@ def _refusal(result: Mapping[str, Any]) -> tuple[str | None, str | None]:
 def save_results(
     op: str, items: Sequence[TaskCreate | TaskComplete], answer: Any
 ) -> list[WriteResult]:
-    """One WriteResult per item from a collections answer (SaveResults in input order)."""
+    """One WriteResult per item from a collections answer (SaveResults in input order); none at
+    all when the answer is not one SaveResult per item: it tells nothing about any of them, and
+    an item without a result is settled by marker (creates) or at the next read (completions)."""
     if not isinstance(answer, list) or len(answer) != len(items):
-        raise RequestRejected(
-            f"Salesforce answered a batch of {len(items)} with "
-            f"{len(answer) if isinstance(answer, list) else type(answer).__name__} results"
+        log.warning(
+            "salesforce.write_answer_unreadable",
+            request=f"{op} of {len(items)} tasks",
+            answer=f"{len(answer)} results" if isinstance(answer, list) else type(answer).__name__,
         )
+        return []
     results: list[WriteResult] = []
     for item, result in zip(items, answer, strict=True):
         ok = bool(result.get("success")) if isinstance(result, Mapping) else False
@@ -107,9 +115,16 @@ class TaskWriter:
             results.extend(self._create(batch))
         for batch in batches(completions):
             body = {"allOrNone": False, "records": [complete_record(t) for t in batch]}
-            answer = self.client.rest(COLLECTIONS, method="PATCH", body=body)
+            answer = self.client.call(lambda sf: self._collections(sf, "PATCH", body))
             results.extend(save_results("complete", batch, answer))
         return results
+
+    def _collections(self, sf: Salesforce, method: str, body: dict[str, Any]) -> Any:
+        """One sObject Collections request; its JSON answer, None when it is `null`."""
+        try:
+            return sf.restful(COLLECTIONS, method=method, json=body, timeout=self.client.timeout)
+        except TypeError:  # simple-salesforce takes len() of the parsed answer: `null` fails
+            return None
 
     def _create(self, batch: Sequence[TaskCreate]) -> list[WriteResult]:
         done: dict[int, WriteResult] = {}
@@ -124,20 +139,14 @@ class TaskWriter:
             if not pending:
                 return
             records = [create_record(batch[i]) for i in pending]
-            answer = self.client.call_once(
-                lambda sf: sf.restful(
-                    COLLECTIONS,
-                    method="POST",
-                    json={"allOrNone": False, "records": records},
-                    timeout=self.client.timeout,
-                )
-            )
+            body = {"allOrNone": False, "records": records}
+            answer = self.client.call_once(lambda sf: self._collections(sf, "POST", body))
             sent = [batch[i] for i in pending]
-            for i, result in zip(pending, save_results("create", sent, answer), strict=True):
+            for i, result in zip(pending, save_results("create", sent, answer), strict=False):
                 done[i] = result
 
         call_with_retry(attempt, self.client.policy, sleep=self.sleep)
-        return [done[i] for i in range(len(batch))]
+        return [done[i] for i in range(len(batch)) if i in done]
 
     def _already_created(
         self, batch: Sequence[TaskCreate], done: Mapping[int, WriteResult]
