@@ -12,6 +12,7 @@ the tasks that already exist are reported as created instead of being written tw
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import structlog
@@ -93,6 +94,10 @@ def save_results(
     return results
 
 
+def _body(batch: Sequence[TaskComplete]) -> dict[str, Any]:
+    return {"allOrNone": False, "records": [complete_record(t) for t in batch]}
+
+
 def batches(items: Sequence[Any], size: int = MAX_RECORDS) -> list[Sequence[Any]]:
     """Consecutive slices of at most `size` items."""
     return [items[start : start + size] for start in range(0, len(items), size)]
@@ -114,8 +119,7 @@ class TaskWriter:
         for batch in batches(creates):
             results.extend(self._create(batch))
         for batch in batches(completions):
-            body = {"allOrNone": False, "records": [complete_record(t) for t in batch]}
-            answer = self.client.call(lambda sf: self._collections(sf, "PATCH", body))
+            answer = self.client.call(partial(self._collections, method="PATCH", body=_body(batch)))
             results.extend(save_results("complete", batch, answer))
         return results
 
