@@ -11,6 +11,8 @@ the engine and the retry policy ask one question: `isinstance(err, TransientErro
      │    ├── ServerError        5xx
      │    └── ConnectionFailed   timeouts, refused or dropped connections
      ├── Interrupted            a shutdown was asked for while waiting to retry or for a slot
+     ├── UnexpectedAnswer       a success answer without its records, or not of the documented
+     │                          shape: the cycle fails (nothing is acted on), the daemon goes on
      └── TerminalError           do not retry: a person must act
           ├── AuthError          401 / invalid or expired credentials that cannot be renewed
           ├── PermissionDenied   403 without quota meaning: missing scope or object permission
@@ -66,6 +68,12 @@ class ConnectionFailed(TransientError):
 
 class Interrupted(CRMError):
     """A shutdown was asked for while the connector waited (retry backoff, rate limit)."""
+
+
+class UnexpectedAnswer(CRMError):
+    """A 2xx answer that lacks the records it must carry or is not of the documented shape
+    (`200 {}`, `null`, an empty page where a total says there are records). Never taken as "no
+    records": the cycle fails with the request named, and the next one tries again."""
 
 
 class TerminalError(CRMError):

@@ -4,7 +4,8 @@ One pass over the deals, one deal in memory at a time: each evaluated deal in sc
 aggregator (`sync.reports.summary`) and to the chosen report writer, which may print it at once.
 The report goes to `out` (stdout) or to a file that appears only once it is complete.
 
-Exit codes: 0; 1 with `strict` when an audited deal fails a gate. A CRM error propagates for the
+Exit codes: 0; 1 with `strict` when an audited deal fails a gate, or when the CRM returned no
+deal at all (an empty read proves nothing). A CRM error propagates for the
 CLI to turn into exit 2; a bad mapping, gate file or filter value raises `ConfigError`.
 """
 
@@ -235,4 +236,8 @@ def run_audit(
         errors=summary.run.error_count,
         api_calls=connector.api_calls,
     )
+    if strict and run.deals_read == 0:
+        # an empty read proves nothing (lost access reads as no deals): strict does not pass
+        log.warning("audit_read_no_deals", message="the CRM returned no deals; --strict fails")
+        return 1
     return 1 if strict and summary.any_failing else 0

@@ -41,6 +41,7 @@ from sync.planner import (
     plan_deleted,
 )
 from sync.recovery import reconcile_intents
+from sync.vanished import settle_vanished
 
 log = get_logger("dealgate.engine")
 
@@ -200,9 +201,17 @@ class _Cycle:
             report.interrupted = True
             return
         # deleted deals: the delete log of an incremental read, or what a full read no longer has
+        # once the CRM confirms the deletion (sync.vanished)
         gone = [d for d in stream.deleted_ids if d in self.tracked]
         if report.full:
-            gone += sorted(self.tracked - self.seen - set(gone))
+            vanished = settle_vanished(e.connector, self.tracked, self.seen, run.deals_read, gone)
+            gone += vanished.deleted
+            if vanished.unconfirmed:
+                report.warnings.append(
+                    f"{len(vanished.unconfirmed)} tracked deal(s) missing from the full read "
+                    "and not confirmed deleted by the CRM: their tasks are left open"
+                )
+                log.warning("deals_vanished_unconfirmed", deal_ids=vanished.unconfirmed[:20])
         for deal_id in gone:
             self.completions.extend(plan_deleted(deal_id, e.store.entries(deal_id)))
         self._flush_completions()
@@ -318,7 +327,12 @@ class _Cycle:
             report.add_action(PlannedAction.completing(c, result))
             if ok:
                 report.tasks_completed += 1
-            elif c.reason != "deleted":  # a deleted deal's tasks may be gone with it
+            elif c.reason == "deleted":  # a deleted deal's tasks may be gone with it
+                pass
+            elif result is None:  # the answer did not say: the next read shows what happened
+                log.warning("complete_outcome_unknown", deal_id=t.deal_id, gate_id=t.gate_id)
+                continue  # the entry stays COMPLETING
+            else:
                 report.tasks_refused += 1
                 _log_refusal("complete", t.deal_id, t.gate_id, result)
             gone_anyway = ok or c.reason == "deleted"

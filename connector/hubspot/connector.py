@@ -30,7 +30,7 @@ from connector.errors import (
     RequestRejected,
 )
 from connector.hubspot import access, schema, vocab
-from connector.hubspot.reads import marker_tasks_by_deal
+from connector.hubspot.reads import deleted_deals, marker_tasks_by_deal
 from connector.hubspot.records import stage_infos
 from connector.hubspot.streams import ReadContext, changed_read, full_read
 from connector.hubspot.transport import Transport
@@ -205,6 +205,10 @@ class HubSpotConnector:
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         """Deals changed since `since`, through deal, contact and task modification times."""
         return changed_read(self._context(spec), since)
+
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        """Deals HubSpot confirms archived or not found (`reads.deleted_deals`)."""
+        return deleted_deals(self.transport, list(deal_ids))
 
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         """Every dealgate task (open or not) on these deals, via associations + batch read."""

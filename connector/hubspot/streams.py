@@ -28,6 +28,7 @@ from typing import Any
 
 from connector.base import Cursor, RawDeal, ReadSpec
 from connector.hubspot import vocab
+from connector.hubspot.answers import results_of
 from connector.hubspot.cursor import Mark, decode, encode
 from connector.hubspot.reads import associations, batch_read, deal_properties, hydrate, in_chunks
 from connector.hubspot.records import Json, TaskVersion, record_ms, task_version, time_ms, to_ms
@@ -224,7 +225,7 @@ def _archived_deals(transport: Transport) -> Iterator[Json]:
         if after is not None:
             kwargs["after"] = after
         page = transport.call("archived deals", "deals.basic", "get_page", **kwargs)
-        yield from page.get("results") or []
+        yield from results_of(page, "archived deals")
         after = ((page.get("paging") or {}).get("next") or {}).get("after")
         if not after:
             return

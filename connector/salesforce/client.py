@@ -23,7 +23,7 @@ import requests
 import structlog
 from simple_salesforce.api import Salesforce
 
-from connector.errors import AuthError, CRMError
+from connector.errors import AuthError, CRMError, UnexpectedAnswer
 from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
     EXPIRED_SESSION_MESSAGE,
@@ -37,6 +37,34 @@ from connector.settings import SalesforceSettings
 
 T = TypeVar("T")
 log = structlog.get_logger("connector.salesforce")
+
+_FROM = re.compile(r"\bFROM\s+(\w+)", re.IGNORECASE)
+
+
+def query_name(soql: str) -> str:
+    """How errors name a query: `Salesforce query on <object>` (the outer FROM, the last one)."""
+    found = _FROM.findall(soql)
+    return f"Salesforce query on {found[-1]}" if found else "Salesforce query"
+
+
+def checked_page(page: Any, what: str, delivered: int = 0) -> dict[str, Any]:
+    """A query page as documented (`records` a list, `totalSize` a number, `done` a flag), or
+    UnexpectedAnswer: an answer without its records is never an empty result."""
+    if not isinstance(page, dict):
+        raise UnexpectedAnswer(f"{what}: Salesforce answered {type(page).__name__}, not a page")
+    records, total = page.get("records"), page.get("totalSize")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise UnexpectedAnswer(f"{what}: Salesforce answered without a list of records")
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise UnexpectedAnswer(f"{what}: Salesforce answered without a totalSize")
+    if not records and total > delivered:
+        raise UnexpectedAnswer(
+            f"{what}: Salesforce answered an empty page where totalSize says {total} records"
+        )
+    if not page.get("done", True) and not page.get("nextRecordsUrl"):
+        raise UnexpectedAnswer(f"{what}: Salesforce answered a page with no way to the next")
+    return page
+
 
 _API_USAGE = re.compile(r"(?:^|[;,\s])api-usage=(?P<used>\d+)/(?P<total>\d+)")
 
@@ -171,19 +199,22 @@ class SalesforceClient:
         )
 
     def pages(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
-        """Every page of a query, lazily, one request each."""
-        page = self.query(soql, include_deleted=include_deleted)
+        """Every page of a query, lazily, one request each; each checked (`checked_page`)."""
+        what = query_name(soql)
+        page = checked_page(self.query(soql, include_deleted=include_deleted), what)
+        delivered = 0
         while True:
             yield page
+            delivered += len(page["records"])
             next_url = page.get("nextRecordsUrl")
             if page.get("done", True) or not next_url:
                 return
-            page = self.query_more(str(next_url))
+            page = checked_page(self.query_more(str(next_url)), what, delivered)
 
     def rows(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
         """Every record of a query, lazily."""
         for page in self.pages(soql, include_deleted=include_deleted):
-            yield from page.get("records", [])
+            yield from page["records"]
 
     def rest(self, path: str, method: str = "GET", body: Any = None) -> Any:
         """A REST call relative to /services/data/vXX.X/ (e.g. `composite/sobjects`)."""

@@ -170,7 +170,7 @@ class ObjectRoutes:
                 record = (
                     self.store.find_by(kind, id_property, object_id)
                     if id_property
-                    else self.store.find(kind, object_id)
+                    else self.store.find(kind, object_id, archived=_bool(request, "archived"))
                 )
                 if record is None:
                     missing.append(object_id)

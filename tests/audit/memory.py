@@ -144,6 +144,9 @@ class MemoryConnector:
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         raise AssertionError("an audit reads every deal, never changes only")
 
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        return set()
+
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         raise AssertionError("an audit does not look for tasks to reconcile")
 

@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from connector.errors import UnexpectedAnswer
+from sandbox.http import Request, Response
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.salesforce import SalesforceSandbox
 from sandbox.serve import sample_configs, serve
@@ -294,3 +296,25 @@ def test_mappings_show_with_a_config_applies_its_mapping_file(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "renewal_won" in result.output
     assert "appointmentscheduled" in result.output  # the builtin part it extends
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [(b"{}", None), (b'{"total": 4, "results": []}', None), (b'{"total": 0, "results": []}', 1)],
+    ids=["empty-object", "empty-page-total-4", "no-deals"],
+)
+def test_audit_strict_never_passes_on_a_bad_or_empty_read(
+    tmp_path: Path, hs_sandbox: HubSpotSandbox, body: bytes, code: int | None
+) -> None:
+    def empty(request: Request) -> Response | None:
+        return Response(200, body) if request.path.endswith("/deals/search") else None
+
+    hs_sandbox.app.before.insert(0, empty)
+    path = _hs_config(tmp_path, hs_sandbox)
+    result = runner.invoke(app, ["audit", "--config", str(path), "--format", "json", "--strict"])
+    hs_sandbox.app.before.remove(empty)
+    if code is None:  # an error naming the request, which main() turns into exit 2
+        assert isinstance(result.exception, UnexpectedAnswer), result.output
+        assert "deals search" in str(result.exception)
+    else:
+        assert result.exit_code == code
