@@ -68,9 +68,7 @@ class Credentials:
             app.client_secret = client_secret
             app.installs[refresh_token] = frozenset(scopes)
 
-    def refresh(
-        self, client_id: str, client_secret: str, refresh_token: str
-    ) -> tuple[str, str]:
+    def refresh(self, client_id: str, client_secret: str, refresh_token: str) -> tuple[str, str]:
         """("OK", a new OAuth access token) for a known app and refresh token, else (HubSpot's
         error status, its message)."""
         with self._lock:

@@ -43,9 +43,7 @@ class AuthRoutes:
     def token(self, request: Request) -> Response:
         form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8")).items()}
         if form.get("grant_type") != "refresh_token":
-            return Response(
-                400, {"status": "BAD_GRANT_TYPE", "message": "unsupported grant_type"}
-            )
+            return Response(400, {"status": "BAD_GRANT_TYPE", "message": "unsupported grant_type"})
         status, value = self.credentials.refresh(
             form.get("client_id", ""), form.get("client_secret", ""), form.get("refresh_token", "")
         )

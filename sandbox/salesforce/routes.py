@@ -64,9 +64,7 @@ def build_app(
     serves the OAuth token endpoint; versions 31.0 to `max_version` are served."""
     app = SalesforceApp("salesforce")
     cursors = query.Cursors(store)
-    versions = [
-        f"{n}.0" for n in range(_number(MIN_VERSION)[0], _number(max_version)[0] + 1)
-    ]
+    versions = [f"{n}.0" for n in range(_number(MIN_VERSION)[0], _number(max_version)[0] + 1)]
 
     def version_known(request: Request) -> Response | None:
         version = request.params.get("version")
@@ -255,10 +253,7 @@ def build_app(
     def list_versions(request: Request) -> Response:
         return Response(
             200,
-            [
-                {"label": f"v{v}", "url": f"/services/data/v{v}", "version": v}
-                for v in versions
-            ],
+            [{"label": f"v{v}", "url": f"/services/data/v{v}", "version": v} for v in versions],
         )
 
     app.add_route("GET", r"/services/data/?$", "versions", list_versions)
