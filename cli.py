@@ -114,12 +114,15 @@ def run(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write nothing; print what would change.")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Make the first cycle re-read every deal.")
+    ] = False,
 ) -> None:
     """The daemon: a cycle at start, then every poll_interval_seconds, until SIGTERM/SIGINT."""
     from sync.daemon import run as run_daemon
 
     settings = load(config)
-    raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run))
+    raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run, full=full))
 
 
 @app.command("audit")
