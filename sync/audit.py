@@ -5,7 +5,9 @@ aggregator (`sync.reports.summary`) and to the chosen report writer, which may p
 The report goes to `out` (stdout) or to a file that appears only once it is complete.
 
 Exit codes: 0; 1 with `strict` when an audited deal fails a gate. A CRM error propagates for the
-CLI to turn into exit 2; a bad mapping, gate file or filter value raises `ConfigError`.
+CLI to turn into exit 2; a bad mapping, gate file or filter value raises `ConfigError`: a phase,
+pipeline or owner that the CRM does not have is refused with the known values, before any deal is
+read, rather than audit nothing and pass `--strict`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connector.base import Connector, Owner, RawDeal
+from connector.base import Connector, Owner, RawDeal, StageInfo
 from gates import Catalog, GateConfigError
 from gates.snapshot import Phase
 from mappings import CrmMapping, MappingError
@@ -56,11 +58,18 @@ def parse_phase(value: str | None) -> Phase | None:
         raise ConfigError([f"--phase: unknown phase {value!r} (one of {valid})"]) from None
 
 
+def _known(values: Iterable[str], limit: int = 20) -> str:
+    """A list of known values for an error message, cut after `limit` of them."""
+    shown = sorted(set(values))
+    text = ", ".join(shown[:limit])
+    return text + (f", ... ({len(shown) - limit} more)" if len(shown) > limit else "")
+
+
 def owner_ids(query: str | None, owners: Mapping[str, Owner]) -> frozenset[str] | None:
     """The owner ids `--owner` selects: an id, or a name or e-mail (case-insensitive).
 
-    None means no owner filter. A query that matches no known owner is kept as an id, so that
-    deals of an owner the CRM no longer lists can still be audited.
+    None means no owner filter. A query that matches no owner of the CRM is a ConfigError that
+    lists the owners (a filter that silently selects nothing would pass `--strict`).
     """
     if query is None:
         return None
@@ -70,7 +79,20 @@ def owner_ids(query: str | None, owners: Mapping[str, Owner]) -> frozenset[str] 
         for owner in owners.values()
         if wanted in {owner.id.casefold(), owner.name.casefold(), (owner.email or "").casefold()}
     }
-    return frozenset(matched or {query.strip()})
+    if not matched:
+        known = _known(f"{o.name} ({o.id})" for o in owners.values())
+        raise ConfigError([f"--owner: no owner {query!r} in the CRM (owners: {known or 'none'})"])
+    return frozenset(matched)
+
+
+def check_pipeline(pipeline: str | None, stages: Iterable[StageInfo]) -> None:
+    """ConfigError when `--pipeline` names no pipeline of the CRM, listing the ones it has."""
+    if pipeline is None:
+        return
+    known = {s.pipeline for s in stages if s.pipeline is not None}
+    if pipeline not in known:
+        listed = f"pipelines: {_known(known)}" if known else "it has no pipelines"
+        raise ConfigError([f"--pipeline: no pipeline {pipeline!r} in the CRM ({listed})"])
 
 
 def load_rules(settings: Settings) -> tuple[CrmMapping, Catalog]:
@@ -182,6 +204,7 @@ def run_audit(
     for line in missing:
         log.warning("missing_field", message=line)
     stages = {(s.pipeline, s.stage): s for s in connector.stages()}
+    check_pipeline(pipeline, stages.values())
     owners = connector.owners()
     wanted_owners = owner_ids(owner, owners)
     context = ReportContext(
