@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -26,12 +27,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connector.base import Connector, Owner, RawDeal, StageInfo
 from gates import Catalog, GateConfigError
+from gates.results import DealEvaluation
 from gates.snapshot import Phase
 from mappings import CrmMapping, MappingError
 from sync.checks import load_method
 from sync.config import ConfigError, Settings
 from sync.evaluate import Evaluated, EvaluationRun, evaluate_stream
 from sync.logs import get_logger
+from sync.planner import no_owner_finding, resolve_owner
 from sync.reports import (
     AuditRow,
     AuditSummary,
@@ -178,6 +181,20 @@ def _in_scope(
     return phase is None or (item.evaluation is not None and item.evaluation.phase is phase)
 
 
+def _with_owner_finding(
+    item: Evaluated, owners: Mapping[str, Owner], fallback: str | None
+) -> DealEvaluation:
+    """The evaluation, with the `no_owner` finding a run would log when its failing gates' tasks
+    have nobody to go to (an inactive or unknown owner and no usable fallback)."""
+    evaluation = item.evaluation
+    assert evaluation is not None
+    failing = len(evaluation.failing)
+    if not failing or resolve_owner(item.snapshot.owner_id, owners, fallback) is not None:
+        return evaluation
+    finding = no_owner_finding(item.snapshot.owner_id, failing, planned=True)
+    return replace(evaluation, findings=(*evaluation.findings, finding))
+
+
 def run_audit(
     settings: Settings,
     connector: Connector,
@@ -218,6 +235,8 @@ def run_audit(
             for g in catalog.gates
         },
         owners={o.id: o.name for o in owners.values()},
+        inactive_owners=frozenset(o.id for o in owners.values() if not o.active),
+        fallback_owner=resolve_owner(None, owners, settings.tasks.fallback_owner),
     )
     summary = AuditSummary(context)
     run = EvaluationRun()
@@ -233,8 +252,9 @@ def run_audit(
             elif item.evaluation is None:
                 summary.add_without_phase()
             else:
+                evaluation = _with_owner_finding(item, owners, settings.tasks.fallback_owner)
                 row = AuditRow(
-                    item.snapshot, item.evaluation, context.owner_name(item.snapshot.owner_id)
+                    item.snapshot, evaluation, context.owner_name(item.snapshot.owner_id)
                 )
                 summary.add(row)
                 writer.deal(row)

@@ -277,18 +277,23 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
             ):
                 _complete_all(deal, open_tasks, MOOT, plan)
     if unowned:
-        who = (
-            f"the deal's owner {deal.owner_id} is inactive or unknown"
-            if deal.owner_id
-            else "the deal has no owner"
-        )
-        plan.findings.append(
-            Finding(
-                FindingCode.NO_OWNER,
-                f"{unowned} task(s) not created: {who} and no usable tasks.fallback_owner is set",
-            )
-        )
+        plan.findings.append(no_owner_finding(deal.owner_id, unowned))
     return plan
+
+
+def no_owner_finding(owner_id: str | None, tasks: int, *, planned: bool = False) -> Finding:
+    """The `no_owner` finding: `tasks` task(s) have nobody to go to (`planned`: in an audit,
+    which writes nothing, they would not be created)."""
+    who = (
+        f"the deal's owner {owner_id} is inactive or unknown"
+        if owner_id
+        else "the deal has no owner"
+    )
+    verb = "would not be created" if planned else "not created"
+    return Finding(
+        FindingCode.NO_OWNER,
+        f"{tasks} task(s) {verb}: {who} and no usable tasks.fallback_owner is set",
+    )
 
 
 def plan_deleted(deal_id: str, ledger: Sequence[LedgerEntry]) -> list[PlannedComplete]:

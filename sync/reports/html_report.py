@@ -230,7 +230,8 @@ def owners(summary: AuditSummary) -> str:
     """One row per deal owner."""
     rows = [
         [
-            escape(o.name or "(no owner)"),
+            escape(o.name or "(no owner)")
+            + (f'<br><span class="inactive">{escape(o.status)}</span>' if o.status else ""),
             str(o.deals),
             str(o.failing_deals),
             str(o.failing_gates),

@@ -122,6 +122,7 @@ class OwnerStats:
 
     owner_id: str | None
     name: str
+    status: str = ""  # "" when tasks reach the owner; else why not and where they go
     deals: int = 0
     failing_deals: int = 0
     failing_gates: int = 0
@@ -226,7 +227,9 @@ class AuditSummary:
 
         owner = self.owners.get(snapshot.owner_id)
         if owner is None:
-            owner = self.owners[snapshot.owner_id] = OwnerStats(snapshot.owner_id, row.owner_name)
+            status = self.context.owner_status(snapshot.owner_id)
+            owner = OwnerStats(snapshot.owner_id, row.owner_name, status)
+            self.owners[snapshot.owner_id] = owner
         owner.deals += 1
         owner.failing_deals += bool(failing)
         owner.failing_gates += len(failing)

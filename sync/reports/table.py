@@ -182,7 +182,7 @@ class TableReport:
             table.add_column(name, justify="left" if name == "Owner" else "right")
         for o in summary.owner_rows():
             table.add_row(
-                Text(o.name or "(no owner)"),
+                Text(o.name or "(no owner)") + (Text(f" ({o.status})") if o.status else Text()),
                 str(o.deals),
                 str(o.failing_deals),
                 str(o.failing_gates),

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from connector.base import Owner
 from connector.errors import AuthError
 from sync.audit import owner_ids, parse_phase, run_audit
 from sync.config import ConfigError, Settings
@@ -260,3 +261,31 @@ def test_an_output_folder_that_does_not_exist_is_refused_before_reading(tmp_path
             now=NOW,
         )
     assert "read_all" not in connector.calls
+
+
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_an_inactive_owner_is_marked_and_their_failing_deals_get_no_owner(
+    tmp_path: Path, fmt: str
+) -> None:
+    connector = MemoryConnector([deal("1", owner="103"), deal("2", owner="101")])
+    connector.people["103"] = Owner("103", "Carla Diaz", "carla@example.com", False)
+    out = io.StringIO()
+    run_audit(settings(tmp_path), connector, pipeline=None, phase=None, owner=None, fmt=fmt,  # type: ignore[arg-type]
+              output=None, strict=False, progress=False, now=NOW, out=out)  # fmt: skip
+    text = out.getvalue()
+    if fmt == "json":
+        findings = {d["id"]: [f["code"] for f in d["findings"]] for d in json.loads(text)["deals"]}
+        assert "no_owner" in findings["1"] and "no_owner" not in findings["2"]
+    else:
+        assert 'Carla Diaz<br><span class="inactive">inactive: no task reaches anyone' in text
+
+
+def test_an_inactive_owner_with_a_fallback_names_where_the_tasks_go(tmp_path: Path) -> None:
+    connector = MemoryConnector([deal("1", owner="103")])
+    connector.people["103"] = Owner("103", "Carla Diaz", "carla@example.com", False)
+    out = io.StringIO()
+    run_audit(settings(tmp_path, tasks={"fallback_owner": "102"}), connector, pipeline=None,
+              phase=None, owner=None, fmt="html", output=None, strict=False, progress=False,
+              now=NOW, out=out)  # fmt: skip
+    assert "inactive: tasks go to the fallback owner Ben Ortiz" in out.getvalue()
+    assert "no_owner" not in out.getvalue()
