@@ -148,7 +148,7 @@ def audit(
     settings = load(config)
     code = run_audit(
         settings,
-        build_connector(settings),
+        build_connector(settings, interactive=True),
         pipeline=pipeline,
         phase=phase,
         owner=owner,
@@ -200,7 +200,7 @@ def schema_install(
     from sync.factory import build_connector
 
     settings = load(config)
-    connector = build_connector(settings)
+    connector = build_connector(settings, interactive=True)
     if settings.crm == "salesforce":
         from connector.salesforce.schema import render
 

@@ -54,7 +54,7 @@ def check_connection(settings: Settings) -> CheckReport:
     if mapping is None:
         return report
     try:
-        connector = build_connector(settings)
+        connector = build_connector(settings, interactive=True)
         report.problems.extend(connector.check())
         if not report.problems:
             for line in mapping.missing_fields(connector.existing_fields()):

@@ -79,7 +79,7 @@ def run(
         crm = (
             connector
             if connector is not None
-            else build_connector(settings, sleep=interruptible_sleep(stop))
+            else build_connector(settings, sleep=interruptible_sleep(stop), interactive=once)
         )
     except CRMError as exc:
         store.close()
