@@ -294,3 +294,27 @@ def test_mappings_show_with_a_config_applies_its_mapping_file(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "renewal_won" in result.output
     assert "appointmentscheduled" in result.output  # the builtin part it extends
+
+
+def test_check_config_names_mapped_stages_and_pipelines_the_crm_lacks(
+    tmp_path: Path, hs_sandbox: HubSpotSandbox
+) -> None:
+    mapping = tmp_path / "renewals.yaml"
+    mapping.write_text(
+        "crm: hubspot\nextends: builtin\npipelines:\n"
+        "  renewals: {stages: {renewal_identifed: discovery}}\n"
+        "  renewalz: {stages: {renewal_quoted: decision}}\n"
+    )
+    path = _hs_config(tmp_path, hs_sandbox, f"mapping: {mapping}\n")
+    result = runner.invoke(app, ["check-config", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "configuration is valid" not in result.output
+    assert (
+        "mapping: pipeline 'renewals', stage 'renewal_identifed' is not in the CRM "
+        "(did you mean 'renewal_identified'?)" in result.output
+    )
+    assert "mapping: pipeline 'renewalz' is not in the CRM (did you mean 'renewals'?)" in (
+        result.output
+    )
+    # the CRM's stages no mapping names are listed too
+    assert "pipeline 'renewals', stage 'renewal_won' is in no mapping" in result.output
