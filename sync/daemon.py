@@ -182,22 +182,16 @@ def _summarize(report: CycleReport) -> None:
         full=report.full,
         dry_run=report.dry_run,
         interrupted=report.interrupted,
-        unmapped_stage_deals=report.unmapped_stages,
         unmapped_stages=report.unmapped_lines(),
         missing_fields=report.missing_fields,
-        **{k: v for k, v in report.counts().items() if k != "unmapped_stages"},
+        **report.counts(),
     )
     if report.dry_run:
         for line in report.diff_lines():
             print(line, flush=True)
         for line in report.unmapped_lines():
             print(f"warning: {line}", flush=True)
-        print(
-            f"dry run: {len(report.planned('create'))} task(s) to create, "
-            f"{len(report.planned('complete'))} to complete, {report.tasks_deferred} deferred; "
-            "nothing was written",
-            flush=True,
-        )
+    print(report.summary_line(), flush=True)
 
 
 @contextmanager

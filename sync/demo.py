@@ -106,7 +106,7 @@ def _print_report(
         if phases[phase]:
             table.add_row(phase, str(phases[phase]))
     if unmapped:
-        table.add_row("(stage not mapped: skipped)", str(unmapped))
+        table.add_row("(stage not in the mapping: skipped)", str(unmapped))
     console.print(table)
 
     table = Table(title="Gates failing most")

@@ -167,6 +167,7 @@ class _Cycle:
         if report.full or e.metadata is None:
             e.metadata = CrmMetadata.read(e.connector)
         stages, owners, existing = e.metadata.stages, e.metadata.owners, e.metadata.existing
+        report.owner_names = {o.id: o.name for o in owners.values() if o.name}
         report.missing_fields = e.mapping.missing_fields(existing)
         if report.missing_fields:
             log.warning("missing_fields", fields=report.missing_fields)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from connector.base import StageInfo
 from mappings.model import ANY_PIPELINE
+from sync.evaluate import unmapped_stage_text
 
 
 def _did_you_mean(value: str, known: Iterable[str]) -> str:
@@ -52,8 +53,7 @@ def compare_stages(
                 )
     any_map = pipelines.get(ANY_PIPELINE, {})
     notes = [
-        (f"pipeline {pipeline!r}, " if pipeline is not None else "")
-        + f"stage {stage!r} is in no mapping: its deals are skipped"
+        unmapped_stage_text(pipeline, stage)
         for pipeline, names in sorted(crm.items(), key=lambda item: item[0] or "")
         for stage in sorted(names)
         if stage not in any_map and stage not in pipelines.get(pipeline or "", {})

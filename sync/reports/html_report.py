@@ -18,6 +18,7 @@ from typing import TextIO
 
 from gates.results import Outcome
 from gates.snapshot import SELLING_PHASES, Phase
+from sync.evaluate import unmapped_stage_text
 from sync.reports import charts
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.numbers import NO_VALUE, money, money_list, percent
@@ -267,7 +268,7 @@ def run_facts(summary: AuditSummary) -> str:
     ]
     rows = [[escape(k), str(v)] for k, v in facts]
     rows += [
-        [escape(f"unmapped stage {stage!r} (pipeline {pipeline or NO_VALUE})"), str(count)]
+        [escape(unmapped_stage_text(pipeline, stage)), str(count)]
         for (pipeline, stage), count in sorted(
             run.unmapped_stages.items(), key=lambda item: (item[0][0] or "", item[0][1])
         )

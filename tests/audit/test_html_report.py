@@ -149,7 +149,7 @@ def test_stage_ahead_lists_the_skipped_gates_and_counts_the_rest() -> None:
 
 def test_run_section_names_unmapped_stages_and_missing_fields() -> None:
     text = " ".join(parse(sample()).text)
-    assert "unmapped stage 'weird stage'" in text
+    assert "pipeline 'default', stage 'weird stage' is not in the mapping" in text
     assert "why_us: Why_Us__c is not in the CRM" in text
 
 

@@ -317,4 +317,4 @@ def test_check_config_names_mapped_stages_and_pipelines_the_crm_lacks(
         result.output
     )
     # the CRM's stages no mapping names are listed too
-    assert "pipeline 'renewals', stage 'renewal_won' is in no mapping" in result.output
+    assert "pipeline 'renewals', stage 'renewal_won' is not in the mapping" in result.output

@@ -156,7 +156,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(world: World) -> None:
         ("create", "006B", "budget_confirmed", "005A")
     ]
     assert report.diff_lines() == [
-        "+ create budget_confirmed on Deal 006B (006B) for 005A [normal]: "
+        "+ create budget_confirmed on Deal 006B (006B) for Aiko [normal]: "
         "[dealgate] Budget secured and its content confirmed"
     ]
     assert world.engine.run_cycle().tasks_created == 1  # a real run afterwards still writes
