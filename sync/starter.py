@@ -85,12 +85,29 @@ _STARTER_VALUES: dict[str, dict[str, str]] = {
     "salesforce": {
         "crm": "salesforce",
         "salesforce.instance_url": "https://yourorg.my.salesforce.com",
+        # JWT, the login the README recommends for a daemon: no password, renews itself
+        "salesforce.auth.method": "jwt  # or client_credentials, password; session cannot renew",
+        "salesforce.auth.username": "${SF_USERNAME}",
+        "salesforce.auth.consumer_key": "${SF_CONSUMER_KEY}",
+        "salesforce.auth.private_key_file": "salesforce-jwt.key",
         "salesforce.auth.session_id": "${SF_SESSION_ID}",
-        "salesforce.auth.password": "null",
-        "salesforce.auth.security_token": "null",
-        "salesforce.auth.client_secret": "null",
+        "salesforce.auth.password": "${SF_PASSWORD}",
+        "salesforce.auth.security_token": "${SF_SECURITY_TOKEN}",
+        "salesforce.auth.client_id": "${SF_CLIENT_ID}",
+        "salesforce.auth.client_secret": "${SF_CLIENT_SECRET}",
     },
 }
+
+# Keys of the other login methods: written commented out, ready to switch to.
+_COMMENTED = frozenset(
+    {
+        "salesforce.auth.session_id",
+        "salesforce.auth.password",
+        "salesforce.auth.security_token",
+        "salesforce.auth.client_id",
+        "salesforce.auth.client_secret",
+    }
+)
 
 
 def _yaml_value(value: Any) -> str:
@@ -130,7 +147,8 @@ def starter_config(crm: str) -> str:
             out.append(f"{indent}{leaf}:")
             continue
         value = values.get(key.path, _yaml_value(key.default))
-        out.append(f"{indent}{leaf}: {value}")
+        mark = "# " if key.path in _COMMENTED else ""
+        out.append(f"{indent}{mark}{leaf}: {value}")
     return "\n".join(out) + "\n"
 
 

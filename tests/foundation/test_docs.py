@@ -32,7 +32,7 @@ def test_init_output_passes_check_config(crm: str, tmp_path: Path) -> None:
     path = tmp_path / "dealgate.yaml"
     result = runner.invoke(app, ["init", "--crm", crm, "--output", str(path)])
     assert result.exit_code == 0, result.output
-    env = {"HUBSPOT_ACCESS_TOKEN": "pat-x", "SF_SESSION_ID": "00Dx!y"}
+    env = {"HUBSPOT_ACCESS_TOKEN": "pat-x", "SF_USERNAME": "ops@x", "SF_CONSUMER_KEY": "3MV"}
     check = runner.invoke(app, ["check-config", "--config", str(path), "--offline"], env=env)
     assert check.exit_code == 0, check.output
     assert f"crm: {crm}" in path.read_text()
@@ -47,3 +47,12 @@ def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     forced = runner.invoke(app, ["init", "--crm", "hubspot", "--output", str(path), "--force"])
     assert forced.exit_code == 0
     assert path.read_text().startswith("# dealgate configuration")
+
+
+def test_init_for_salesforce_writes_the_login_that_renews_itself(tmp_path: Path) -> None:
+    path = tmp_path / "dealgate.yaml"
+    assert runner.invoke(app, ["init", "--crm", "salesforce", "--output", str(path)]).exit_code == 0
+    text = path.read_text()
+    assert "    method: jwt" in text and "method: session" not in text
+    for other in ("session_id", "password", "security_token", "client_id", "client_secret"):
+        assert f"    # {other}: " in text  # the other methods' keys, commented, ready to switch
