@@ -24,6 +24,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: flags show no `<bool>` value placeholder (they take no value)
+    rich_markup_mode=None,
 )
 
 _state = {"debug": False}

@@ -4,15 +4,17 @@ One pass over the deals, one deal in memory at a time: each evaluated deal in sc
 aggregator (`sync.reports.summary`) and to the chosen report writer, which may print it at once.
 The report goes to `out` (stdout) or to a file that appears only once it is complete.
 
-Exit codes: 0; 1 with `strict` when an audited deal fails a gate. A CRM error propagates for the
-CLI to turn into exit 2; a bad mapping, gate file or filter value raises `ConfigError`: a phase,
-pipeline or owner that the CRM does not have is refused with the known values, before any deal is
-read, rather than audit nothing and pass `--strict`.
+Exit codes: 0; 1 with `strict` when an audited deal fails a gate; 141 when the reader of stdout
+went away before the end (`audit | head`), never 1, so a closed pipe is not read as findings.
+A CRM error propagates for the CLI to turn into exit 2; a bad mapping, gate file or filter value
+raises `ConfigError`: a phase, pipeline or owner that the CRM does not have is refused with the
+known values, before any deal is read, rather than audit nothing and pass `--strict`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 import tempfile
@@ -48,6 +50,15 @@ from sync.reports import (
 log = get_logger("dealgate.audit")
 
 PROGRESS_EVERY = 50  # deals between progress bar updates
+EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (128 + SIGPIPE, as a shell reports it)
+
+
+def _silence(out: TextIO) -> None:
+    """Point a closed stdout at /dev/null, so that the interpreter's last flush stays quiet."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
 
 
 def parse_phase(value: str | None) -> Phase | None:
@@ -236,39 +247,45 @@ def run_audit(
         },
         owners={o.id: o.name for o in owners.values()},
         inactive_owners=frozenset(o.id for o in owners.values() if not o.active),
+        language=settings.tasks.language,
         fallback_owner=resolve_owner(None, owners, settings.tasks.fallback_owner),
     )
     summary = AuditSummary(context)
     run = EvaluationRun()
     ticker = _Progress(progress and sys.stderr.isatty())
-    with _destination(output, out, fmt) as stream, ticker:
-        writer = writer_for(fmt, stream)
-        writer.start(context)
-        deals = ticker.count_reads(connector.read_all(mapping.read_spec(existing)))
-        for item in evaluate_stream(deals, mapping, catalog, stages, existing, now, run):
-            ticker.count_evaluated()
-            if not _in_scope(item, pipeline, wanted_phase, wanted_owners):
-                summary.add_filtered_out()
-            elif item.evaluation is None:
-                summary.add_without_phase()
-            else:
-                evaluation = _with_owner_finding(item, owners, settings.tasks.fallback_owner)
-                row = AuditRow(
-                    item.snapshot, evaluation, context.owner_name(item.snapshot.owner_id)
+    try:
+        with _destination(output, out, fmt) as stream, ticker:
+            writer = writer_for(fmt, stream)
+            writer.start(context)
+            deals = ticker.count_reads(connector.read_all(mapping.read_spec(existing)))
+            for item in evaluate_stream(deals, mapping, catalog, stages, existing, now, run):
+                ticker.count_evaluated()
+                if not _in_scope(item, pipeline, wanted_phase, wanted_owners):
+                    summary.add_filtered_out()
+                elif item.evaluation is None:
+                    summary.add_without_phase()
+                else:
+                    evaluation = _with_owner_finding(item, owners, settings.tasks.fallback_owner)
+                    row = AuditRow(
+                        item.snapshot, evaluation, context.owner_name(item.snapshot.owner_id)
+                    )
+                    summary.add(row)
+                    writer.deal(row)
+            summary.record_run(
+                RunFacts(
+                    deals_read=run.deals_read,
+                    deals_evaluated=run.deals_evaluated,
+                    unmapped_stages=dict(run.unmapped_stages),
+                    errors=tuple(run.errors),
+                    error_count=run.deals_failed,
+                    missing_fields=tuple(missing),
                 )
-                summary.add(row)
-                writer.deal(row)
-        summary.record_run(
-            RunFacts(
-                deals_read=run.deals_read,
-                deals_evaluated=run.deals_evaluated,
-                unmapped_stages=dict(run.unmapped_stages),
-                errors=tuple(run.errors),
-                error_count=run.deals_failed,
-                missing_fields=tuple(missing),
             )
-        )
-        writer.finish(summary)
+            writer.finish(summary)
+    except BrokenPipeError:  # `audit | head`: the reader has what it wanted
+        _silence(out)
+        log.info("audit_output_closed", deals_read=run.deals_read)
+        return EXIT_OUTPUT_CLOSED
     log.info(
         "audit_finished",
         deals_read=run.deals_read,

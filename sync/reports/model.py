@@ -42,6 +42,7 @@ class ReportContext:
     owners: Mapping[str, str] = field(default_factory=dict)  # owner id -> display name
     inactive_owners: frozenset[str] = frozenset()  # owners the CRM lists as inactive
     fallback_owner: str | None = None  # tasks.fallback_owner, when it can take tasks
+    language: str = "en"  # of gate titles and failure reasons (tasks.language): one per report
 
     def owner_status(self, owner_id: str | None) -> str:
         """ "" for an owner who receives tasks; otherwise where their deals' tasks go."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -289,3 +290,40 @@ def test_an_inactive_owner_with_a_fallback_names_where_the_tasks_go(tmp_path: Pa
               now=NOW, out=out)  # fmt: skip
     assert "inactive: tasks go to the fallback owner Ben Ortiz" in out.getvalue()
     assert "no_owner" not in out.getvalue()
+
+
+class _ClosedAfter(io.StringIO):
+    """A stdout whose reader goes away after `lines` writes (`audit | head -2`)."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self.left = lines
+
+    def write(self, text: str) -> int:
+        if self.left <= 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.left -= 1
+        return super().write(text)
+
+
+def test_a_reader_that_goes_away_is_not_reported_as_findings(tmp_path: Path) -> None:
+    connector = MemoryConnector(list(DEALS))
+    out = _ClosedAfter(2)
+    code = run_audit(settings(tmp_path), connector, pipeline=None, phase=None, owner=None,
+                     fmt="csv", output=None, strict=True, progress=False, now=NOW,
+                     out=out)  # fmt: skip
+    assert code == 141  # as a shell reports a closed pipe; 1 would mean failing gates
+
+
+def test_the_csv_speaks_one_language(tmp_path: Path) -> None:
+    connector = MemoryConnector([deal("1", "qualifiedtobuy", owner="101")])
+    out = io.StringIO()
+    run_audit(settings(tmp_path, tasks={"language": "ja"}), connector, pipeline=None, phase=None,
+              owner=None, fmt="csv", output=None, strict=False, progress=False, now=NOW,
+              out=out)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    budget = next(r for r in rows if r["gate_id"] == "budget_confirmed")
+    assert budget["gate_title"] == "予算を確保していること、および予算内容を確認"
+    assert not any(
+        c.isascii() and c.isalpha() for c in budget["reasons"].replace("budget_status", "")
+    )

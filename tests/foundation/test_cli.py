@@ -61,3 +61,11 @@ def test_gates_list_with_a_bad_mapping_file_exits_2_with_the_reason(tmp_path: Pa
     assert result.exit_code == 2
     assert "cannot read the mapping file" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_flags_show_no_value_placeholder_in_help() -> None:
+    for command in (["run", "--help"], ["audit", "--help"], ["--help"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0
+        assert "<bool>" not in result.output
+    assert "--once " in runner.invoke(app, ["run", "--help"]).output
