@@ -228,6 +228,7 @@ def gates_list(
         Path | None, typer.Option("--config", "-c", help="Apply this configuration's gates.")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="en or ja.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
 ) -> None:
     """Show every gate: id, phase, title, and whether it is enabled."""
     from rich.console import Console
@@ -236,17 +237,27 @@ def gates_list(
     from gates import GateConfigError, gate_rows, load_catalog
     from mappings import MappingError
     from sync.checks import load_method
+    from sync.gate_listing import gates_csv, gates_json
 
     if lang not in {"en", "ja"}:
         fail(f"--lang must be en or ja (got {lang!r})")
+    if fmt not in {"table", "json", "csv"}:
+        fail(f"--format must be table, json or csv (got {fmt!r})")
     try:
         catalog = load_method(load(config))[1] if config is not None else load_catalog()
     except (GateConfigError, MappingError) as exc:
         fail("; ".join(exc.problems))
-    table = Table(title="dealgate gates")
-    for column in ("id", "phase", "title", "enabled"):
-        table.add_column(column)
-    for gate_id, phase, title, enabled in gate_rows(catalog, lang):
+    rows = gate_rows(catalog, lang)
+    if fmt != "table":
+        typer.echo(gates_json(rows) if fmt == "json" else gates_csv(rows), nl=False)
+        return
+    table = Table(title="dealgate gates", title_justify="left")
+    # ids are what gates.overrides needs: never cut, whatever the width; titles wrap instead
+    table.add_column("id", no_wrap=True, min_width=max((len(r[0]) for r in rows), default=2))
+    table.add_column("phase", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("enabled", no_wrap=True)
+    for gate_id, phase, title, enabled in rows:
         table.add_row(gate_id, phase, title, "yes" if enabled else "no")
     Console().print(table)
 
