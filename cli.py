@@ -106,7 +106,7 @@ def demo(
     if crm not in {"hubspot", "salesforce"}:
         fail(f"--crm must be hubspot or salesforce (got {crm!r})")
     configure_logging("error")  # the summary shows the warnings; keep the console readable
-    run_demo(crm)
+    run_demo(crm)  # off a terminal it prints at a CI log's width, not rich's 80 columns
 
 
 @app.command("run")
