@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connector.base import Connector, Owner, RawDeal, StageInfo
+from connector.names import name_orders
 from gates import Catalog, GateConfigError
 from gates.results import DealEvaluation
 from gates.snapshot import Phase
@@ -80,18 +81,19 @@ def _known(values: Iterable[str], limit: int = 20) -> str:
 
 
 def owner_ids(query: str | None, owners: Mapping[str, Owner]) -> frozenset[str] | None:
-    """The owner ids `--owner` selects: an id, or a name or e-mail (case-insensitive).
+    """The owner ids `--owner` selects: an id, an e-mail, or a name in either order (`佐藤 健` or
+    `健 佐藤`), case-insensitive.
 
     None means no owner filter. A query that matches no owner of the CRM is a ConfigError that
     lists the owners (a filter that silently selects nothing would pass `--strict`).
     """
     if query is None:
         return None
-    wanted = query.strip().casefold()
+    wanted = " ".join(query.split()).casefold()
     matched = {
         owner.id
         for owner in owners.values()
-        if wanted in {owner.id.casefold(), owner.name.casefold(), (owner.email or "").casefold()}
+        if wanted in {owner.id.casefold(), (owner.email or "").casefold(), *name_orders(owner.name)}
     }
     if not matched:
         known = _known(f"{o.name} ({o.id})" for o in owners.values())
