@@ -174,6 +174,7 @@ class AuditSummary:
         self.context = context
         self.flagged_cap = flagged_cap
         self.deals = 0
+        self.open_without_amount = 0  # open (selling-phase) deals left out of the forecast
         self.failing_deals = 0
         self.failing_results = 0
         self.without_phase = 0  # in scope but in no phase (closed lost)
@@ -236,7 +237,9 @@ class AuditSummary:
         owner.stage_ahead += stage_ahead
         owner._score.add(evaluation.evidence_score)
 
-        if evaluation.phase in SELLING_PHASES and snapshot.amount is not None:
+        if evaluation.phase in SELLING_PHASES and snapshot.amount is None:
+            self.open_without_amount += 1  # no amount, no forecast: said so in the reports
+        elif evaluation.phase in SELLING_PHASES:
             args = (snapshot.amount, snapshot.stage_probability, evaluation.evidence_probability)
             key = (evaluation.phase, snapshot.currency)
             self.forecast.setdefault(key, Forecast()).add(*args)
