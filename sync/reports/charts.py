@@ -70,6 +70,9 @@ def funnel(steps: Sequence[FunnelStep]) -> str:
         x = left + (bar_area - w) / 2
         color = PHASE_COLORS[i % len(PHASE_COLORS)]
         body.append(_text(left - 12, y + 23, step.label, anchor="end", cls="label"))
+        if not step.deals:  # no bar to draw: say so rather than show a sliver
+            body.append(_text(left + 4, y + 23, "no deals in this scope", cls="detail"))
+            continue
         body.append(_rect(x, y, w, row - 12, color, f"{step.label}: {deals(step.deals)}"))
         body.append(_text(left + bar_area + 16, y + 17, deals(step.deals), cls="value"))
         body.append(_text(left + bar_area + 16, y + 33, step.detail, cls="detail"))
@@ -107,7 +110,7 @@ class HeatRow:
 def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
     """Gate pass rates by deal phase: one row per gate, one column per phase, % in each cell."""
     label_w, cell_w, cell_h, top = 290, 104, 22, 30
-    width = label_w + cell_w * len(columns) + 4
+    width = max(label_w + cell_w * len(columns) + 4, LEGEND_WIDTH)
     body = [
         _text(label_w + cell_w * i + cell_w / 2, 20, name, anchor="middle", cls="label")
         for i, name in enumerate(columns)
@@ -136,6 +139,9 @@ def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
     legend_y = top + len(rows) * cell_h + 14
     body += _heatmap_legend(legend_y)
     return _svg(width, legend_y + 24, "Gate pass rates by deal phase", body)
+
+
+LEGEND_WIDTH = 760  # the heatmap is at least this wide, so its legend always fits
 
 
 def _heatmap_legend(y: float) -> list[str]:

@@ -127,8 +127,9 @@ def funnel(summary: AuditSummary) -> str:
 
 def gate_pass_rates(summary: AuditSummary) -> str:
     """Heatmap of pass rates: gates (rows) by the phase the deal is in (columns)."""
-    phases = list(Phase)
-    group = {p: i for i, p in enumerate(phases)}
+    group = {p: i for i, p in enumerate(Phase)}
+    # only the phases with deals in scope (a --phase filter leaves one), only gates checked there
+    phases = [row.phase for row in summary.phase_rows() if row.deals]
     rows = [
         charts.HeatRow(
             g.gate_id,
@@ -145,11 +146,13 @@ def gate_pass_rates(summary: AuditSummary) -> str:
             ),
         )
         for g in summary.gate_rows()
+        if any(p in g.by_deal_phase for p in phases)
     ]
     note = (
         "Share of evaluated deals that pass each gate, by the phase the deal is in. Grey "
         "(not eval.): the evidence is not mapped, so the gate is not evaluated. Dashed white "
-        "with a dash: the gate does not apply to deals of that phase."
+        "with a dash: the gate does not apply to deals of that phase. Phases without a deal "
+        "in scope are left out."
     )
     if not summary.deals:
         return _section("gate-pass-rates", note, EMPTY)

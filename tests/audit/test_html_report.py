@@ -160,7 +160,10 @@ def test_an_empty_audit_renders_every_section() -> None:
 
 
 def test_not_applicable_and_not_mapped_cells_look_different_and_a_legend_says_which() -> None:
-    text = render(row("a", not_evaluated=("approval_requested",)))
+    text = render(
+        row("a", not_evaluated=("approval_requested",)),
+        row("b", phase=Phase.DEFINE, passed=("approval_requested",), failed=()),
+    )
     assert 'stroke-dasharray="3 3"' in text  # the gate does not apply: dashed, not grey
     assert "does not apply to define deals" in text
     assert "not eval.: evidence not mapped" in text  # the legend
@@ -206,3 +209,12 @@ def test_a_persons_name_stays_on_one_line() -> None:
     text = render(row("a", owner="u1"))
     assert re.search(r'<span class="person">[^<]+</span>', text)
     assert ".person { white-space: nowrap; }" in text
+
+
+def test_a_phase_filter_leaves_out_the_empty_phases_and_unchecked_gates() -> None:
+    text = render(row("d", phase=Phase.DELIVERY, passed=("invoice_sent",), failed=()))
+    funnel = text.split('id="funnel"', 1)[1].split("</section>", 1)[0]
+    assert funnel.count("no deals in this scope") == 4 and "0 deals" not in funnel
+    heatmap = text.split('id="gate-pass-rates"', 1)[1].split("</section>", 1)[0]
+    assert ">delivery<" in heatmap and ">discovery<" not in heatmap
+    assert ">invoice_sent<" in heatmap and ">budget_confirmed<" not in heatmap
