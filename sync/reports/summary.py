@@ -237,13 +237,18 @@ class AuditSummary:
         owner.stage_ahead += stage_ahead
         owner._score.add(evaluation.evidence_score)
 
-        if evaluation.phase in SELLING_PHASES and snapshot.amount is None:
-            self.open_without_amount += 1  # no amount, no forecast: said so in the reports
-        elif evaluation.phase in SELLING_PHASES:
-            args = (snapshot.amount, snapshot.stage_probability, evaluation.evidence_probability)
-            key = (evaluation.phase, snapshot.currency)
-            self.forecast.setdefault(key, Forecast()).add(*args)
-            owner.forecast.setdefault(snapshot.currency, Forecast()).add(*args)
+        if evaluation.phase in SELLING_PHASES:
+            if snapshot.amount is None:
+                self.open_without_amount += 1  # no amount, no forecast: said so in the reports
+            else:
+                args = (
+                    snapshot.amount,
+                    snapshot.stage_probability,
+                    evaluation.evidence_probability,
+                )
+                key = (evaluation.phase, snapshot.currency)
+                self.forecast.setdefault(key, Forecast()).add(*args)
+                owner.forecast.setdefault(snapshot.currency, Forecast()).add(*args)
 
         if stage_ahead:
             self.flagged_total += 1
