@@ -303,18 +303,27 @@ app.add_typer(sandbox_app, name="sandbox")
 
 @sandbox_app.command("serve")
 def sandbox_serve(
-    port: Annotated[int, typer.Option("--port", help="HubSpot port (HTTP); 0 = free.")] = 0,
-    sf_port: Annotated[int, typer.Option("--sf-port", help="Salesforce port (HTTPS).")] = 0,
+    port: Annotated[
+        int | None, typer.Option("--port", help="HubSpot port (HTTP); default 8765; 0 = free.")
+    ] = None,
+    sf_port: Annotated[
+        int | None,
+        typer.Option("--sf-port", help="Salesforce port (HTTPS); default 8766; 0 = free."),
+    ] = None,
     seed: Annotated[
         Path | None, typer.Option("--seed", help="Seed file (hubspot/salesforce sections).")
     ] = None,
     token: Annotated[str, typer.Option("--token", help="Accepted bearer token.")] = "sandbox",
+    ca_dir: Annotated[
+        Path,
+        typer.Option("--ca-dir", help="Where the Salesforce sandbox's CA is kept across runs."),
+    ] = Path("~/.cache/dealgate/sandbox-ca"),
 ) -> None:
     """Serve both sandbox CRMs on 127.0.0.1 until Ctrl-C."""
     from sandbox.serve import serve
 
     try:
-        serve(port=port, sf_port=sf_port, seed=seed, token=token, echo=typer.echo)
+        serve(port=port, sf_port=sf_port, seed=seed, token=token, ca_dir=ca_dir, echo=typer.echo)
     except (OSError, ValueError) as exc:
         fail(str(exc))
 

@@ -178,7 +178,8 @@ def test_sandbox_serve_prints_working_configs_and_stops(tmp_path: Path) -> None:
         if line.startswith("Press Ctrl-C"):
             started.set()
 
-    thread = threading.Thread(target=serve, kwargs={"echo": echo, "stop": stop}, daemon=True)
+    kwargs = {"echo": echo, "stop": stop, "ca_dir": tmp_path / "ca"}
+    thread = threading.Thread(target=serve, kwargs=kwargs, daemon=True)
     thread.start()
     assert started.wait(10)
     config = next(line for line in lines if line.startswith("\n# hubspot configuration"))
