@@ -10,6 +10,8 @@ the engine and the retry policy ask one question: `isinstance(err, TransientErro
      │    ├── RateLimited        429 (and HubSpot's secondly limit); `retry_after` when given
      │    ├── ServerError        5xx
      │    └── ConnectionFailed   timeouts, refused or dropped connections
+     │         └── Unreachable   no connection was ever made (refused, unknown host); an
+     │                            interactive command gives up on it within seconds
      ├── Interrupted            a shutdown was asked for while waiting to retry or for a slot
      ├── UnexpectedAnswer       a success answer without its records, or not of the documented
      │                          shape: the cycle fails (nothing is acted on), the daemon goes on
@@ -22,6 +24,8 @@ the engine and the retry policy ask one question: `isinstance(err, TransientErro
 """
 
 from __future__ import annotations
+
+import urllib3.exceptions as u3  # both client libraries sit on urllib3
 
 
 class CRMError(Exception):
@@ -64,6 +68,35 @@ class ServerError(TransientError):
 
 class ConnectionFailed(TransientError):
     pass
+
+
+class Unreachable(ConnectionFailed):
+    """No connection could be made: refused, or the host name does not resolve. The request
+    never left. The daemon retries it like any transient failure (the CRM or the network may be
+    back soon); an interactive command gives up after `RetryPolicy.unreachable_attempts`."""
+
+
+def unreachable(exc: BaseException, crm: str) -> Unreachable | None:
+    """An Unreachable naming the address when `exc` (a urllib3 or requests error, possibly
+    wrapped) says that no connection was made; None otherwise."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, u3.NameResolutionError):
+            conn = current.conn
+            return Unreachable(f"cannot reach {crm}: unknown host {conn.host!r} (port {conn.port})")
+        if isinstance(current, u3.NewConnectionError):
+            conn = current.conn
+            cause = "connection refused" if "refused" in str(current).lower() else "no connection"
+            return Unreachable(f"cannot reach {crm} at {conn.host}:{conn.port}: {cause}")
+        if isinstance(current, u3.MaxRetryError):
+            current = current.reason
+        elif current.args and isinstance(current.args[0], BaseException):
+            current = current.args[0]
+        else:
+            current = current.__cause__ or current.__context__
+    return None
 
 
 class Interrupted(CRMError):

@@ -94,11 +94,28 @@ class StateStore(Protocol):
 
     def save_full_rescan(self, at: datetime) -> None: ...
 
-    def catch_up_pending(self) -> bool:
-        """True when the last cycle deferred tasks, so the next cycle must re-read every deal."""
+    def catch_up_at(self) -> datetime | None:
+        """When tasks the per-owner cap deferred may be created: the first cycle from then on
+        re-reads every deal. None when nothing waits."""
         ...
 
-    def save_catch_up_pending(self, pending: bool) -> None: ...
+    def save_catch_up_at(self, at: datetime | None) -> None: ...
+
+    def method_fingerprint(self) -> str | None:
+        """The mapping and gate set of the last full cycle (`sync.fingerprint`)."""
+        ...
+
+    def save_method_fingerprint(self, fingerprint: str) -> None: ...
+
+    def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
+        """Per owner, when dealgate created each of their tasks after `since` (oldest first):
+        the rolling window of `tasks.max_new_per_owner`."""
+        ...
+
+    def record_tasks_created(self, owner_ids: Sequence[str], at: datetime) -> None:
+        """Remember that a task was created for each of `owner_ids` at `at`; creations older
+        than a day are forgotten."""
+        ...
 
     def tracked_deals(self) -> set[str]:
         """Deals with an active ledger entry or a snooze."""

@@ -78,7 +78,17 @@ def copy_state(source: StateStore, target: StateStore, *, overwrite: bool = Fals
                 run_id, run.finished_at, status=run.status, counts=run.counts, errors=run.errors
             )
     # the cursor last: a copy cut short leaves a target that re-reads, never one that skips
-    target.save_catch_up_pending(source.catch_up_pending())
+    created = sorted(
+        (at, owner_id)
+        for owner_id, stamps in source.tasks_created_since(datetime.min.replace(tzinfo=UTC)).items()
+        for at in stamps
+    )
+    for at, owner_id in created:  # oldest first: each call drops what is older than a day
+        target.record_tasks_created([owner_id], at)
+    target.save_catch_up_at(source.catch_up_at())
+    fingerprint = source.method_fingerprint()
+    if fingerprint is not None:
+        target.save_method_fingerprint(fingerprint)
     rescan = source.last_full_rescan()
     if rescan is not None:
         target.save_full_rescan(rescan)

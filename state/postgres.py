@@ -25,7 +25,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -217,11 +217,41 @@ class PostgresStateStore:
     def save_full_rescan(self, at: datetime) -> None:
         self._set("last_full_rescan", at.astimezone(UTC).isoformat())
 
-    def catch_up_pending(self) -> bool:
-        return self._get("catch_up_pending") == "1"
+    def catch_up_at(self) -> datetime | None:
+        text = self._get("catch_up_at")
+        return datetime.fromisoformat(text) if text else None
 
-    def save_catch_up_pending(self, pending: bool) -> None:
-        self._set("catch_up_pending", "1" if pending else "0")
+    def save_catch_up_at(self, at: datetime | None) -> None:
+        self._set("catch_up_at", "" if at is None else at.astimezone(UTC).isoformat())
+
+    def method_fingerprint(self) -> str | None:
+        return self._get("method_fingerprint")
+
+    def save_method_fingerprint(self, fingerprint: str) -> None:
+        self._set("method_fingerprint", fingerprint)
+
+    # -- the rolling per-owner cap -----------------------------------------------------------
+    def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
+        rows = self._rows(
+            "SELECT owner_id, at FROM created WHERE tenant_id = %s AND at > %s ORDER BY at",
+            (self.tenant, since),
+        )
+        found: dict[str, list[datetime]] = {}
+        for owner_id, at in rows:
+            found.setdefault(str(owner_id), []).append(at)
+        return found
+
+    def record_tasks_created(self, owner_ids: Sequence[str], at: datetime) -> None:
+        with self._transaction() as db:
+            with db.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO created (tenant_id, owner_id, at) VALUES (%s, %s, %s)",
+                    [(self.tenant, owner_id, at) for owner_id in owner_ids],
+                )
+            db.execute(
+                "DELETE FROM created WHERE tenant_id = %s AND at < %s",
+                (self.tenant, at - timedelta(days=1)),
+            )
 
     # -- ledger ------------------------------------------------------------------------------
     @staticmethod

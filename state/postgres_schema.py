@@ -56,9 +56,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX run_tenant ON run (tenant_id, id);
     """,
+    # 2: the tasks created per owner over the last 24 hours (the rolling per-owner cap)
+    """
+    CREATE TABLE created (
+        tenant_id TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        at TIMESTAMPTZ NOT NULL
+    );
+    CREATE INDEX created_at ON created (tenant_id, at);
+    """,
 )
 
-TENANT_TABLES = ("meta", "ledger", "snooze", "run")
+TENANT_TABLES = ("meta", "ledger", "snooze", "run", "created")
 _MIGRATION_LOCK = 0x6447_0001  # advisory lock held while a process migrates
 
 

@@ -2,8 +2,9 @@
 
 Offline: the configuration file, the mapping and the gate files (each problem with its file and
 line), and the status of the configured way of signing in (a method on its way out is named).
-Online: the connection, the permissions dealgate needs, and the mapped fields the CRM lacks
-(those are notes, not errors: their gates are `not_evaluated` and a run never fails on them).
+Online: the connection, the permissions dealgate needs, the mapped fields the CRM lacks
+(those are notes, not errors: their gates are `not_evaluated` and a run never fails on them),
+and the mapping's pipelines and stages against the CRM's (`sync.stage_check`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from gates import Catalog, GateConfigError, load_catalog
 from mappings import CrmMapping, MappingError, load_mapping
 from sync.config import Settings
 from sync.factory import build_connector
+from sync.stage_check import compare_stages
 
 
 @dataclass
@@ -63,11 +65,14 @@ def check_connection(settings: Settings) -> CheckReport:
     if mapping is None:
         return report
     try:
-        connector = build_connector(settings)
+        connector = build_connector(settings, interactive=True)
         report.problems.extend(connector.check())
         if not report.problems:
             for line in mapping.missing_fields(connector.existing_fields()):
                 report.notes.append(f"missing field (its gates are not evaluated): {line}")
+            problems, notes = compare_stages(mapping.pipelines, connector.stages())
+            report.problems.extend(problems)
+            report.notes.extend(notes)
     except CRMError as exc:
         report.problems.append(f"{settings.crm}: {exc}")
     return report

@@ -77,7 +77,9 @@ class TasksSettings(_Model):
     fallback_owner: str | None = Field(
         None, description="Owner for deals whose owner is inactive or missing."
     )
-    max_new_per_owner: int = Field(10, ge=0, description="New tasks per owner per run.")
+    max_new_per_owner: int = Field(
+        10, ge=0, description="New tasks per owner over a rolling 24 hours."
+    )
     language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
 
 

@@ -35,6 +35,7 @@ from connector.hubspot.records import stage_infos
 from connector.hubspot.streams import ReadContext, changed_read, full_read
 from connector.hubspot.transport import Transport
 from connector.hubspot.writes import TaskWriter
+from connector.names import person_name
 from connector.retry import RetryPolicy
 from connector.settings import HubSpotSettings
 
@@ -170,9 +171,7 @@ class HubSpotConnector:
                     kwargs["after"] = after
                 page = self.transport.call("owners", "owners", "get_page", **kwargs)
                 for owner in page.get("results") or []:
-                    name = " ".join(
-                        part for part in (owner.get("firstName"), owner.get("lastName")) if part
-                    )
+                    name = person_name(owner.get("firstName"), owner.get("lastName"))
                     owner_id = str(owner["id"])
                     found.setdefault(
                         owner_id,

@@ -25,6 +25,8 @@ from connector.errors import (
     RateLimited,
     RequestRejected,
     ServerError,
+    Unreachable,
+    unreachable,
 )
 from connector.hubspot import vocab
 from connector.retry import retry_after_seconds
@@ -132,6 +134,9 @@ def translate(exc: BaseException, what: str = "HubSpot request") -> CRMError | N
     if isinstance(
         exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
     ):
+        never = unreachable(exc, "HubSpot")
+        if never is not None:
+            return Unreachable(f"{what}: {never.message}", code=NOT_SENT)
         return ConnectionFailed(f"{what}: cannot connect to HubSpot: {exc}", code=NOT_SENT)
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
         return ConnectionFailed(f"{what}: connecting to HubSpot timed out", code=NOT_SENT)

@@ -25,6 +25,10 @@ from connector.settings import SOAP_LOGIN_LAST_VERSION, SalesforceSettings
 Login = Callable[[], "SessionInfo"]
 
 EXPIRED_SESSION_MESSAGE = "the session id expired; provide a new one or use password/jwt auth"
+REFUSED_SESSION_MESSAGE = (
+    "Salesforce refused the session id (it was never accepted: wrong, revoked, or of another "
+    "org); provide a valid one or use password/jwt auth"
+)
 
 
 def soap_login_version(api_version: str) -> str:

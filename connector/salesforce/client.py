@@ -27,6 +27,7 @@ from connector.errors import AuthError, CRMError, UnexpectedAnswer
 from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
     EXPIRED_SESSION_MESSAGE,
+    REFUSED_SESSION_MESSAGE,
     Login,
     SessionInfo,
     initial_session,
@@ -111,6 +112,7 @@ class SalesforceClient:
         self._current = initial_session(settings)
         self._sf: Salesforce | None = None
         self._retry_after: float | None = None
+        self._session_accepted = False  # a bare session id that worked once can only expire
 
     # bookkeeping ------------------------------------------------------------------------------
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -126,9 +128,12 @@ class SalesforceClient:
         )
 
     # session ----------------------------------------------------------------------------------
+    def _bare_session_error(self) -> str:
+        return EXPIRED_SESSION_MESSAGE if self._session_accepted else REFUSED_SESSION_MESSAGE
+
     def _log_in(self) -> SessionInfo:
         if self._login is None:
-            raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code="INVALID_SESSION_ID")
+            raise AuthError(self._bare_session_error(), status=401, code="INVALID_SESSION_ID")
         with map_errors(), self._count_unanswered():
             return self._login()
 
@@ -168,7 +173,9 @@ class SalesforceClient:
         def attempt() -> T:
             self.quota.check()
             with map_errors(lambda: self._retry_after), self._count_unanswered():
-                return op(self._salesforce())
+                result = op(self._salesforce())
+            self._session_accepted = True
+            return result
 
         try:
             return attempt()
@@ -176,7 +183,7 @@ class SalesforceClient:
             if error.code != "INVALID_SESSION_ID":
                 raise
             if self._login is None:
-                raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code=error.code) from error
+                raise AuthError(self._bare_session_error(), status=401, code=error.code) from error
             self._renew()
             return attempt()
 

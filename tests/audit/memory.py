@@ -115,6 +115,7 @@ class MemoryConnector:
     crm: str = "hubspot"
     calls: list[str] = field(default_factory=list)
     specs: list[ReadSpec] = field(default_factory=list)
+    people: dict[str, Owner] = field(default_factory=lambda: dict(OWNERS))
 
     @property
     def api_calls(self) -> int:
@@ -134,7 +135,7 @@ class MemoryConnector:
 
     def owners(self) -> dict[str, Owner]:
         self.calls.append("owners")
-        return dict(OWNERS)
+        return dict(self.people)
 
     def read_all(self, spec: ReadSpec) -> DealStream:
         self.calls.append("read_all")

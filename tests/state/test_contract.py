@@ -20,7 +20,9 @@ def test_state_survives_a_restart(backend: Backend) -> None:
     with backend.open() as store:
         store.save_cursor({"deals": "2026-11-27T09:00:00Z|006x"})
         store.save_full_rescan(NOW)
-        store.save_catch_up_pending(True)
+        store.save_catch_up_at(NOW + timedelta(hours=3))
+        store.save_method_fingerprint("abc")
+        store.record_tasks_created(["u1", "u1"], NOW)
         [intent] = store.add_intents([LedgerEntry("d1", "g1", None, TaskState.INTENT, "u1")], NOW)
         store.upsert([LedgerEntry("d1", "g2", "t2", TaskState.OPEN, "u1")], NOW)
         store.add_snoozes([Snooze("d2", "g1", "t9", NOW + timedelta(days=14))])
@@ -29,7 +31,9 @@ def test_state_survives_a_restart(backend: Backend) -> None:
     with backend.open() as store:
         assert store.cursor() == {"deals": "2026-11-27T09:00:00Z|006x"}
         assert store.last_full_rescan() == NOW
-        assert store.catch_up_pending()
+        assert store.catch_up_at() == NOW + timedelta(hours=3)
+        assert store.method_fingerprint() == "abc"
+        assert store.tasks_created_since(NOW - timedelta(hours=1)) == {"u1": [NOW, NOW]}
         assert [(e.gate_id, e.task_id, e.state) for e in store.entries("d1")] == [
             ("g1", None, TaskState.INTENT),
             ("g2", "t2", TaskState.OPEN),

@@ -19,7 +19,9 @@ def _fill(path: Path) -> None:
     with SqliteStateStore(path) as store:
         store.save_cursor({"deals": "2026-11-27T09:00:00Z|006x", "tasks": "2026-11-27T08:59:00Z"})
         store.save_full_rescan(NOW - timedelta(hours=3))
-        store.save_catch_up_pending(True)
+        store.save_catch_up_at(NOW + timedelta(hours=1))
+        store.save_method_fingerprint("method-1")
+        store.record_tasks_created(["u1", "u1", "u2"], NOW - timedelta(hours=2))
         [open_, completed, closed, _] = store.add_intents(
             [LedgerEntry(f"d{n}", "budget_confirmed", None, TaskState.INTENT, "u1")
              for n in range(4)], NOW - timedelta(hours=2),
@@ -42,7 +44,9 @@ def _picture(store: StateStore) -> dict[str, object]:
     return {
         "cursor": store.cursor(),
         "rescan": store.last_full_rescan(),
-        "catch_up": store.catch_up_pending(),
+        "catch_up": store.catch_up_at(),
+        "method": store.method_fingerprint(),
+        "created": store.tasks_created_since(NOW - timedelta(days=1)),
         "ledger": [
             (e.deal_id, e.gate_id, e.task_id, e.state, e.owner_id, e.updated_at)
             for e in store.all_entries()

@@ -92,7 +92,7 @@ def test_dry_run_prints_the_diff_and_leaves_no_state(
         daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm, clock=Clock()) == 0
     )
     out = capsys.readouterr().out
-    assert "+ create budget_confirmed on Deal 00600 (00600) for 005A" in out
+    assert "+ create budget_confirmed on Deal 00600 (00600) for Aiko" in out
     assert "1 task(s) to create" in out
     assert crm.write_log == [] and not settings(tmp_path).state_path.exists()
 

@@ -118,7 +118,7 @@ def test_a_rep_completing_a_task_right_after_dealgate_wrote_it_starts_the_snooze
 
 
 @pytest.mark.parametrize("crm_name", ["salesforce", "hubspot"])
-def test_the_per_owner_cap_defers_and_the_next_run_catches_up(
+def test_the_per_owner_cap_defers_and_the_next_day_catches_up(
     crm_name: str, tmp_path: Path
 ) -> None:
     deals = [SeedDeal(f"d{n}") for n in range(5)]
@@ -128,8 +128,12 @@ def test_the_per_owner_cap_defers_and_the_next_run_catches_up(
             first = run.engine.run_cycle()
             assert (first.tasks_created, first.tasks_deferred) == (2, 3)
             assert [d for d, _, _ in open_tasks(crm)] == ["d0", "d1"]  # in the order read
+            run.clock.advance(hours=1)  # the cap counts over a rolling 24 hours
+            assert run.engine.run_cycle().tasks_created == 0
+            run.clock.advance(hours=23)
             second = run.engine.run_cycle()
             assert (second.tasks_created, second.tasks_deferred) == (2, 1)
+            run.clock.advance(hours=24)
             third = run.engine.run_cycle()
             assert (third.tasks_created, third.tasks_deferred) == (1, 0)
             assert [d for d, _, _ in open_tasks(crm)] == [f"d{n}" for n in range(5)]
