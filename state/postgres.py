@@ -49,6 +49,7 @@ from state.postgres_schema import TENANT_TABLES, copy_to_temporary_tables, migra
 
 RUN_HISTORY = 1000  # runs kept per tenant: the history is for people
 _LOCK_CLASS = 0x6447  # advisory lock class of dealgate's writer locks ("dG")
+LOCK_WAIT_SECONDS = 10.0  # how long a new writer waits for the lock of a session just ended
 _ACTIVE = [s.value for s in ACTIVE_STATES]
 _COLUMNS = "id, deal_id, gate_id, task_id, state, owner_id, updated_at"
 
@@ -121,12 +122,20 @@ class PostgresStateStore:
         return pool
 
     def _lock(self, conn: psycopg.Connection[Any]) -> None:
+        """Take the tenant's writer lock, waiting up to LOCK_WAIT_SECONDS: the server releases
+        the lock of a session whose process has just ended (killed, or closed without its
+        own unlock reaching the server) only once it notices, a moment later."""
         key = "SELECT current_schema() || '/' || %s"
-        got = conn.execute(
-            f"SELECT pg_try_advisory_lock(%s, hashtext(({key})))", (_LOCK_CLASS, self.tenant)
-        ).fetchone()
-        if got and got[0]:
+        try:
+            conn.execute(f"SET lock_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+            conn.execute(
+                f"SELECT pg_advisory_lock(%s, hashtext(({key})))", (_LOCK_CLASS, self.tenant)
+            )
             return
+        except psycopg.errors.LockNotAvailable:
+            pass
+        finally:
+            conn.execute("SET lock_timeout = 0")
         holder = conn.execute(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'advisory' AND l.classid = %s "
@@ -165,6 +174,8 @@ class PostgresStateStore:
         self._pool = None
         if self._session is not None:
             with contextlib.suppress(psycopg.Error):
+                if not self.read_only:  # answered before close: the next writer need not wait
+                    self._session.execute("SELECT pg_advisory_unlock_all()")
                 self._session.close()  # ends the session: the lock and the copy go with it
             self._session = None
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,3 +95,24 @@ def test_without_a_server_under_ci_the_postgresql_tests_fail() -> None:
     run = _pytest_without_server(ci=True)
     assert run.returncode == 1, run.stdout
     assert "CI needs one" in run.stdout and "1 passed, 1 error" in run.stdout
+
+
+def test_a_new_writer_waits_for_the_lock_of_a_writer_that_is_ending(postgres_url: str) -> None:
+    # A daemon restarted right after the previous one ended (or was killed) finds the lock
+    # still held until the server has noticed; it waits for it instead of refusing to start.
+    first = open_store(postgres_url)
+    opened: list[object] = []
+    second = threading.Thread(target=lambda: opened.append(open_store(postgres_url)))
+    second.start()
+    with psycopg.connect(postgres_url, autocommit=True) as watch:
+        for _ in range(500):  # until the second writer queues on the lock (5 s at most)
+            row = watch.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()
+            if row and row[0]:
+                break
+            time.sleep(0.01)
+    first.close()
+    second.join(60)
+    assert len(opened) == 1 and isinstance(opened[0], PostgresStateStore)
+    opened[0].close()
