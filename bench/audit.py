@@ -65,8 +65,13 @@ def _serve(crm: str, deals: int, conn: Connection) -> None:
             conn.recv()
 
 
-def _settings(endpoint: Endpoint, base: Path) -> Any:
+def settings_for(endpoint: Endpoint, base: Path, state: str | None = None) -> Any:
+    """Settings that point dealgate at a sandbox `endpoint`, files under `base`."""
     from sync.config import Settings
+
+    extra: dict[str, Any] = {"base_dir": base}
+    if state is not None:
+        extra["state"] = state
 
     if endpoint.crm == "salesforce":
         return Settings.model_validate(
@@ -77,7 +82,7 @@ def _settings(endpoint: Endpoint, base: Path) -> Any:
                     "auth": {"method": "session", "session_id": endpoint.token},
                     "ca_bundle": endpoint.ca_file,
                 },
-                "base_dir": base,
+                **extra,
             }
         )
     return Settings.model_validate(
@@ -89,7 +94,7 @@ def _settings(endpoint: Endpoint, base: Path) -> Any:
                 "requests_per_10s": 100_000,
                 "searches_per_second": 1000,
             },
-            "base_dir": base,
+            **extra,
         }
     )
 
@@ -106,7 +111,7 @@ def _audit(endpoint: Endpoint, fmt: str, traced: bool, conn: Connection) -> None
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))
     with tempfile.TemporaryDirectory(prefix="dealgate-bench-") as temp:
         base = Path(temp)
-        settings = _settings(endpoint, base)
+        settings = settings_for(endpoint, base)
         connector = build_connector(settings)
         output = base / f"audit.{fmt}"
         if traced:

@@ -14,6 +14,7 @@ calls and read `Sforce-Limit-Info` and `Retry-After`), logins included.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -83,6 +84,10 @@ class SalesforceClient:
         self._current = initial_session(settings)
         self._sf: Salesforce | None = None
         self._retry_after: float | None = None
+        # One request at a time: a stream's pages are read ahead in a thread of their own
+        # (connector.readahead) while the engine writes tasks, and the session, the Retry-After
+        # of the last answer and the call count are shared.
+        self._lock = threading.RLock()
 
     # bookkeeping ------------------------------------------------------------------------------
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -138,9 +143,10 @@ class SalesforceClient:
         session when the auth method can; no retries (for requests that are not idempotent)."""
 
         def attempt() -> T:
-            self.quota.check()
-            with map_errors(lambda: self._retry_after), self._count_unanswered():
-                return op(self._salesforce())
+            with self._lock:
+                self.quota.check()
+                with map_errors(lambda: self._retry_after), self._count_unanswered():
+                    return op(self._salesforce())
 
         try:
             return attempt()
@@ -149,7 +155,8 @@ class SalesforceClient:
                 raise
             if self._login is None:
                 raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code=error.code) from error
-            self._renew()
+            with self._lock:
+                self._renew()
             return attempt()
 
     def call(self, op: Callable[[Salesforce], T]) -> T:
