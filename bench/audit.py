@@ -47,7 +47,7 @@ class Measure:
     report_mb: float
 
 
-def _serve(crm: str, deals: int, conn: Connection) -> None:
+def serve(crm: str, deals: int, conn: Connection) -> None:
     """Child process: a sandbox with `deals` generated deals, until told to stop."""
     if crm == "salesforce":
         from sandbox import salesforce
@@ -176,7 +176,7 @@ def measure(crm: str, deals: int, fmt: str) -> tuple[Measure, Measure]:
     """(plain run, traced run) of an audit of `deals` generated deals."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
-    server = context.Process(target=_serve, args=(crm, deals, theirs), daemon=True)
+    server = context.Process(target=serve, args=(crm, deals, theirs), daemon=True)
     server.start()
     try:
         endpoint: Endpoint = ours.recv()

@@ -8,7 +8,9 @@ For each CRM and size a sandbox runs in a process of its own, loaded with `store
 1. `dealgate audit --format json` (`sync.audit.run_audit`);
 2. the bare client replaying exactly the requests the audit made, as the sandbox logged them:
    simple-salesforce `query_all_iter` for each query (it follows `nextRecordsUrl` itself), or
-   hubspot-api-client's search, batch read and associations batch read, touching every record;
+   hubspot-api-client's search, batch read and associations batch read (their raw JSON,
+   `_preload_content=False`: building the generated models would cost the bare client more CPU
+   than dealgate's whole run, a floor no one would pay), touching every record;
    other requests (describes, pipelines, owners) through the library's plain request helper;
 3. a full write cycle (`Engine.run_cycle(full=True)`, a fresh state file);
 4. the bare client replaying the cycle's requests, its task writes included.
@@ -167,6 +169,18 @@ def _bare_salesforce(endpoint: Endpoint, requests: list[Logged]) -> int:
     return touched
 
 
+# The generated methods as HubSpot's own docs call them, minus the generated models: building a
+# model per record costs more CPU than dealgate's whole pipeline, so the floor is raw JSON.
+RAW = {"_preload_content": False}
+
+
+def _touch(response: Any, key: str) -> int:
+    """Parse an answer's JSON and touch every record's `key`; the number of values touched."""
+    answer = json.loads(response.data)
+    response.release_conn()
+    return sum(len(result.get(key) or ()) for result in answer.get("results") or [])
+
+
 def _bare_hubspot(endpoint: Endpoint, requests: list[Logged]) -> int:
     from hubspot import HubSpot
 
@@ -181,19 +195,27 @@ def _bare_hubspot(endpoint: Endpoint, requests: list[Logged]) -> int:
         parts = request.path.strip("/").split("/")
         body = json.loads(request.body) if request.body else None
         if request.route.endswith(".search"):
-            page = objects[parts[3]].search_api.do_search(public_object_search_request=body)
-            touched += sum(len(r.properties or {}) for r in page.results)
+            answer = objects[parts[3]].search_api.do_search(
+                public_object_search_request=body, **RAW
+            )
+            touched += _touch(answer, "properties")
         elif request.route.endswith(".batch_read") and parts[1] == "v3":
-            answer = objects[parts[3]].batch_api.read(batch_read_input_simple_public_object_id=body)
-            touched += sum(len(r.properties or {}) for r in answer.results)
+            answer = objects[parts[3]].batch_api.read(
+                batch_read_input_simple_public_object_id=body, **RAW
+            )
+            touched += _touch(answer, "properties")
         elif request.route == "associations.batch_read":
             answer = client.crm.associations.v4.batch_api.get_page(
-                parts[3], parts[4], batch_input_public_fetch_associations_batch_request=body
+                parts[3], parts[4], batch_input_public_fetch_associations_batch_request=body, **RAW
             )
-            touched += sum(len(r.to or ()) for r in answer.results)
+            touched += _touch(answer, "to")
         else:
             path = request.path + (f"?{request.query}" if request.query else "")
-            options: dict[str, Any] = {"method": request.method, "path": path}
+            options: dict[str, Any] = {
+                "method": request.method,
+                "path": path,
+                "base_url": endpoint.url,
+            }
             if body is not None:
                 options["body"] = body
             touched += len(client.api_request(options).content)
