@@ -65,126 +65,184 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 
-class _Reader:
-    """Reads the values of one deal, collecting warnings."""
+def _warning(deal_id: str, what: str, value: Any, source: str, why: str, result: str) -> str:
+    return f"deal {deal_id}: {what}: {why} {_shown(value)} in {source}, {result}"
 
-    def __init__(self, deal_id: str, readable: frozenset[str]) -> None:
-        self.deal_id = deal_id
-        self.readable = readable  # the prefixed contact-side fields that exist in the CRM
-        self.warnings: list[str] = []
 
-    def contact_field(self, contact: RawContact, source: str) -> Any:
-        """A link or contact field's raw value; None when the CRM lacks the field."""
-        if source not in self.readable:
-            return None
-        return contact.fields.get(source.partition(".")[2])
+def _parser(f: FieldMap) -> Callable[[Any], Any]:
+    """The value parser of one field map, built once: raises `Unreadable`."""
+    if f.kind in ENUMS:
+        enum, translation = ENUMS[f.kind], f.translation
+        return lambda value: match_enum(value, enum, translation)
+    if f.kind == "bool":
+        translation = f.translation
 
-    def warn(self, what: str, value: Any, source: str, why: str, result: str) -> None:
-        self.warnings.append(
-            f"deal {self.deal_id}: {what}: {why} {_shown(value)} in {source}, {result}"
-        )
-
-    def field(self, f: FieldMap, value: Any) -> Any:
-        if value is None:
-            return None  # most fields of most deals are empty: the fast path
-        if f.kind in ENUMS:
-            enum = ENUMS[f.kind]
+        def checkbox(value: Any) -> bool | None:
             try:
-                return match_enum(value, enum, f.translation)
+                return parse_bool(value)
             except Unreadable:
-                self.warn(f.attribute, value, f.field, "unknown value", "read as unknown")
-                return enum("unknown")
-        try:
-            if f.kind == "bool":
-                return self._checkbox(f, value)
-            return _PARSERS[f.kind](value)
-        except Unreadable as exc:
-            self.warn(f.attribute, value, f.field, f"cannot read ({exc})", "left empty")
-            return None
+                if isinstance(value, str) and label_key(value) in translation:
+                    return bool(translation[label_key(value)])
+                raise
 
-    @staticmethod
-    def _checkbox(f: FieldMap, value: Any) -> bool | None:
-        try:
-            return parse_bool(value)
-        except Unreadable:
-            if isinstance(value, str) and label_key(value) in f.translation:
-                return bool(f.translation[label_key(value)])
-            raise
+        return checkbox
+    return _PARSERS[f.kind]
 
-    def stance(self, mapping: CrmMapping, contact: RawContact) -> Stance | None:
-        source = mapping.contacts.stance_from
-        table = mapping.contacts.stances
-        if source is None:
-            return None
-        if source == LABELS:
-            for label in contact.labels:
-                try:
-                    found = match_enum(label, Stance, table)
-                except Unreadable:
-                    continue  # a role label, or a label of no interest to dealgate
-                if found is not None:
-                    return found
-            return None
-        value = self.contact_field(contact, source)
-        try:
-            return match_enum(value, Stance, table)
-        except Unreadable:
-            self.warn(
-                f"contact {contact.id} stance", value, source, "unknown value", "read as unknown"
+
+@dataclass(frozen=True, slots=True)
+class _FieldReader:
+    attribute: str
+    field: str
+    parse: Callable[[Any], Any]
+    unknown: Any  # what an unreadable value reads as: the enum's `unknown`, else None
+
+
+def _unprefixed(source: str | None, readable: frozenset[str]) -> str | None:
+    """The unprefixed name of a contact-side field the CRM has, else None (read as empty)."""
+    if source is None or source == LABELS or source not in readable:
+        return None
+    return source.partition(".")[2]
+
+
+class _Plan:
+    """A mapping compiled for one set of existing fields: which fields to read and how, built
+    once per run instead of once per deal."""
+
+    def __init__(self, mapping: CrmMapping, existing: set[str] | None) -> None:
+        self.mapped = mapping.mapped(existing)
+        readable = frozenset(
+            name for _, name in mapping.contacts.fields if existing is None or name in existing
+        )
+        self.fields = tuple(
+            _FieldReader(
+                f.attribute,
+                f.field,
+                _parser(f),
+                ENUMS[f.kind]("unknown") if f.kind in ENUMS else None,
             )
-            return Stance.UNKNOWN
+            for f in mapping.fields
+            if f.attribute in self.mapped
+        )
+        c = mapping.contacts
+        self.names = tuple(
+            name for name in (_unprefixed(n, readable) for n in c.name) if name is not None
+        )
+        self.contacts_mapped = "contacts" in self.mapped
+        self.roles = c.roles
+        self.roles_from = c.roles_from
+        self.role_field = _unprefixed(c.roles_from, readable)
+        self.stance_from = c.stance_from
+        self.stances = c.stances
+        self.stance_field = _unprefixed(c.stance_from, readable)
+        self.last_contacted = (
+            c.last_contacted
+            if c.last_contacted is not None and "last_contacted" in self.mapped
+            else None
+        )
+        self.last_field = _unprefixed(self.last_contacted, readable)
 
-    def last_contacted(self, source: str, contact: RawContact) -> Any:
-        value = self.contact_field(contact, source)
-        try:
-            return parse_last_contact(value)
-        except Unreadable as exc:
-            self.warn(
+
+_PLANS: dict[tuple[int, int], tuple[CrmMapping, set[str] | None, int, _Plan]] = {}
+
+
+def _plan(mapping: CrmMapping, existing: set[str] | None) -> _Plan:
+    """The compiled plan of (mapping, existing), kept while both are the same objects."""
+    key = (id(mapping), id(existing))
+    size = -1 if existing is None else len(existing)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is mapping and found[1] is existing and found[2] == size:
+        return found[3]
+    plan = _Plan(mapping, existing)
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[key] = (mapping, existing, size, plan)
+    return plan
+
+
+def _role(plan: _Plan, contact: RawContact) -> Role | None:
+    labels: tuple[Any, ...] = contact.labels
+    if plan.roles_from != LABELS:
+        value = contact.fields.get(plan.role_field) if plan.role_field is not None else None
+        labels = (value,) if value is not None else contact.labels
+    found = set()
+    for label in labels:
+        if isinstance(label, str):
+            role = plan.roles.get(label_key(label))
+            if role is not None:
+                found.add(role)
+    if len(found) <= 1:
+        return next(iter(found), None)
+    return next((role for role in _ROLE_ORDER if role in found), None)
+
+
+def _stance(plan: _Plan, contact: RawContact, deal_id: str, warnings: list[str]) -> Stance | None:
+    source = plan.stance_from
+    if source is None:
+        return None
+    if source == LABELS:
+        for label in contact.labels:
+            try:
+                found = match_enum(label, Stance, plan.stances)
+            except Unreadable:
+                continue  # a role label, or a label of no interest to dealgate
+            if found is not None:
+                return found
+        return None
+    value = contact.fields.get(plan.stance_field) if plan.stance_field is not None else None
+    try:
+        return match_enum(value, Stance, plan.stances)
+    except Unreadable:
+        warnings.append(
+            _warning(
+                deal_id,
+                f"contact {contact.id} stance",
+                value,
+                source,
+                "unknown value",
+                "read as unknown",
+            )
+        )
+        return Stance.UNKNOWN
+
+
+def _last_contacted(
+    plan: _Plan, source: str, contact: RawContact, deal_id: str, warnings: list[str]
+) -> Any:
+    value = contact.fields.get(plan.last_field) if plan.last_field is not None else None
+    try:
+        return parse_last_contact(value)
+    except Unreadable as exc:
+        warnings.append(
+            _warning(
+                deal_id,
                 f"contact {contact.id} last_contacted",
                 value,
                 source,
                 f"cannot read ({exc})",
                 "left empty",
             )
-            return None
+        )
+        return None
 
 
-def _role(mapping: CrmMapping, contact: RawContact, reader: _Reader) -> Role | None:
-    source = mapping.contacts.roles_from
-    labels: tuple[Any, ...] = contact.labels
-    if source != LABELS:
-        value = reader.contact_field(contact, source)
-        labels = (value,) if value is not None else contact.labels
-    found = set()
-    for label in labels:
-        if isinstance(label, str):
-            role = mapping.contacts.roles.get(label_key(label))
-            if role is not None:
-                found.add(role)
-    return next((role for role in _ROLE_ORDER if role in found), None)
-
-
-def _name(mapping: CrmMapping, contact: RawContact, reader: _Reader) -> str:
-    parts = [reader.contact_field(contact, name) for name in mapping.contacts.name]
-    texts = [str(p).strip() for p in parts if p is not None and str(p).strip()]
-    if len(mapping.contacts.name) == 2 and len(texts) == 2:  # given and family name fields
+def _name(plan: _Plan, contact: RawContact) -> str:
+    fields = contact.fields
+    parts = (fields.get(name) for name in plan.names)
+    texts = [str(part).strip() for part in parts if part is not None and str(part).strip()]
+    if len(plan.names) == 2 and len(texts) == 2:  # given and family name fields
         return person_name(texts[0], texts[1])
     return " ".join(texts)
 
 
-def _contact(
-    mapping: CrmMapping, contact: RawContact, mapped: frozenset[str], reader: _Reader
-) -> KeyContact:
-    last = mapping.contacts.last_contacted
+def _contact(plan: _Plan, contact: RawContact, deal_id: str, warnings: list[str]) -> KeyContact:
+    last = plan.last_contacted
     return KeyContact(
         id=str(contact.id),
-        name=_name(mapping, contact, reader),
-        role=_role(mapping, contact, reader) if "contacts" in mapped else None,
-        stance=reader.stance(mapping, contact) if "contacts" in mapped else None,
+        name=_name(plan, contact),
+        role=_role(plan, contact) if plan.contacts_mapped else None,
+        stance=_stance(plan, contact, deal_id, warnings) if plan.contacts_mapped else None,
         last_contacted=(
-            reader.last_contacted(last, contact)
-            if last is not None and "last_contacted" in mapped
-            else None
+            _last_contacted(plan, last, contact, deal_id, warnings) if last is not None else None
         ),
     )
 
@@ -208,16 +266,25 @@ def normalize(
     existing: set[str] | None = None,
 ) -> Normalized | UnmappedStage:
     """The snapshot of `raw` under `mapping`; see `CrmMapping.normalize`."""
-    mapped = mapping.mapped(existing)
-    readable = frozenset(
-        name for _, name in mapping.contacts.fields if existing is None or name in existing
-    )
-    reader = _Reader(raw.id, readable)
-    values: dict[str, Any] = {
-        f.attribute: reader.field(f, raw.fields.get(f.field))
-        for f in mapping.fields
-        if f.attribute in mapped
-    }
+    plan = _plan(mapping, existing)
+    warnings: list[str] = []
+    values: dict[str, Any] = {}
+    fields = raw.fields
+    for reader in plan.fields:
+        value = fields.get(reader.field)
+        if value is None:
+            continue  # most fields of most deals are empty: the fast path
+        try:
+            values[reader.attribute] = reader.parse(value)
+        except Unreadable as exc:
+            unknown = reader.unknown
+            why, result = (
+                ("unknown value", "read as unknown")
+                if unknown is not None
+                else (f"cannot read ({exc})", "left empty")
+            )
+            warnings.append(_warning(raw.id, reader.attribute, value, reader.field, why, result))
+            values[reader.attribute] = unknown
     # The connector's own pipeline and stage win; the mapped fields are the fallback.
     field_pipeline, field_stage = values.pop("pipeline", None), values.pop("stage", None)
     pipeline = raw.pipeline if raw.pipeline is not None else field_pipeline or None
@@ -239,8 +306,8 @@ def normalize(
         stage_label=info.label if info is not None else stage,
         stage_phase=phase,
         stage_probability=info.probability if info is not None else None,
-        contacts=tuple(_contact(mapping, c, mapped, reader) for c in raw.contacts),
+        contacts=tuple(_contact(plan, c, raw.id, warnings) for c in raw.contacts),
         tasks=tuple(deal_task(t) for t in raw.tasks),
-        mapped=mapped,
+        mapped=plan.mapped,
     )
-    return Normalized(snapshot, tuple(reader.warnings))
+    return Normalized(snapshot, tuple(warnings))

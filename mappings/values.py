@@ -104,6 +104,11 @@ def _iso_or_epoch(value: Any) -> datetime | date:
         return _from_epoch_ms(value)
     if not isinstance(value, str):
         raise Unreadable("not a date")
+    return _iso_or_epoch_text(value)
+
+
+@lru_cache(maxsize=8192)  # dates repeat across deals (close dates, last activity dates)
+def _iso_or_epoch_text(value: str) -> datetime | date:
     text = value.strip()
     if _EPOCH_MS.fullmatch(text):
         return _from_epoch_ms(float(text))

@@ -81,6 +81,7 @@ class LoggedRequest:
     status: int
     route: str  # the route's name, e.g. "query" or "tasks.batch_create"
     body: bytes = b""
+    query: str = ""  # the raw query string, e.g. "q=SELECT+Id+FROM+Opportunity"
 
     @property
     def is_write(self) -> bool:
@@ -164,8 +165,10 @@ class App:
     def not_found_body(self, request: Request) -> Any:
         return {"message": f"no route for {request.method} {request.path}"}
 
-    def record(self, method: str, path: str, status: int, route: str, body: bytes) -> None:
-        entry = LoggedRequest(method, path, status, route, body)
+    def record(
+        self, method: str, path: str, status: int, route: str, body: bytes, query: str = ""
+    ) -> None:
+        entry = LoggedRequest(method, path, status, route, body, query)
         with self._lock:
             self.log.append(entry)
             observers = list(self.observers)
@@ -214,7 +217,7 @@ def _make_handler(app: App) -> type[BaseHTTPRequestHandler]:
                 route, response = "error", Response(500, {"message": f"sandbox error: {exc!r}"})
             for hook in app.after:
                 hook(request, response)
-            app.record(request.method, request.path, response.status, route, body)
+            app.record(request.method, request.path, response.status, route, body, split.query)
             self._send(response)
 
         def _send(self, response: Response) -> None:

@@ -34,6 +34,7 @@ from connector.hubspot.reads import associations, batch_read, deal_properties, h
 from connector.hubspot.records import Json, TaskVersion, record_ms, task_version, time_ms, to_ms
 from connector.hubspot.search import latest_ms, scan_by_id, scan_modified
 from connector.hubspot.transport import Transport
+from connector.readahead import read_ahead
 
 ARCHIVED_KEY = "archived"
 MAX_YIELDED = 200_000  # deal ids remembered per incremental read to avoid yielding one twice
@@ -87,11 +88,20 @@ def full_read(ctx: ReadContext) -> HubSpotDealStream:
         window_start = deals_at - ctx.lookback_ms
         settled = to_ms(ctx.now) - ctx.lookback_ms
         seen = Mark(deals_at)
-        deals = scan_by_id(t, vocab.DEALS, deal_properties(ctx.spec))
-        for chunk in in_chunks(deals):
-            recent = [(str(d["id"]), record_ms(d, vocab.DEAL_MODIFIED) or 0) for d in chunk]
-            seen = seen.remember([(i, ms) for i, ms in recent if ms >= window_start], window_start)
-            yield from hydrate(t, ctx.spec, chunk, ctx.now)
+
+        def hydrated() -> Iterator[list[RawDeal]]:
+            nonlocal seen
+            deals = scan_by_id(t, vocab.DEALS, deal_properties(ctx.spec))
+            for chunk in in_chunks(deals):
+                recent = [(str(d["id"]), record_ms(d, vocab.DEAL_MODIFIED) or 0) for d in chunk]
+                seen = seen.remember(
+                    [(i, ms) for i, ms in recent if ms >= window_start], window_start
+                )
+                yield hydrate(t, ctx.spec, chunk, ctx.now)
+
+        # The next chunk is read and hydrated while the caller works on this one.
+        for batch in read_ahead(hydrated()):
+            yield from batch
         out.cursor = {
             **encode(vocab.DEALS, seen.settle(settled)),
             # contacts and tasks were read through consistent batch reads: all changes up to

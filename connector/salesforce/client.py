@@ -14,6 +14,7 @@ calls and read `Sforce-Limit-Info` and `Retry-After`), logins included.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -113,6 +114,10 @@ class SalesforceClient:
         self._sf: Salesforce | None = None
         self._retry_after: float | None = None
         self._session_accepted = False  # a bare session id that worked once can only expire
+        # One request at a time: a stream's pages are read ahead in a thread of their own
+        # (connector.readahead) while the engine writes tasks, and the session, the Retry-After
+        # of the last answer and the call count are shared.
+        self._lock = threading.RLock()
 
     # bookkeeping ------------------------------------------------------------------------------
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -171,11 +176,12 @@ class SalesforceClient:
         session when the auth method can; no retries (for requests that are not idempotent)."""
 
         def attempt() -> T:
-            self.quota.check()
-            with map_errors(lambda: self._retry_after), self._count_unanswered():
-                result = op(self._salesforce())
-            self._session_accepted = True
-            return result
+            with self._lock:
+                self.quota.check()
+                with map_errors(lambda: self._retry_after), self._count_unanswered():
+                    result = op(self._salesforce())
+                self._session_accepted = True
+                return result
 
         try:
             return attempt()
@@ -184,7 +190,8 @@ class SalesforceClient:
                 raise
             if self._login is None:
                 raise AuthError(self._bare_session_error(), status=401, code=error.code) from error
-            self._renew()
+            with self._lock:
+                self._renew()
             return attempt()
 
     def call(self, op: Callable[[Salesforce], T]) -> T:

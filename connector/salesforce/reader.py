@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connector.base import Cursor, RawDeal, RawTask, ReadSpec
+from connector.readahead import read_ahead
 from connector.salesforce import cursor as marks
 from connector.salesforce import soql
 from connector.salesforce.client import SalesforceClient, checked_page
@@ -64,11 +65,19 @@ class DealReader:
     def deals(
         self, spec: ReadSpec, query: str, *, include_deleted: bool = False
     ) -> Iterator[RawDeal]:
-        """The deals a deal query returns, each with its complete contact roles and tasks."""
-        for record in self.client.rows(query, include_deleted=include_deleted):
-            roles = self._children(record, soql.CONTACT_ROLES)
-            tasks = self._children(record, soql.TASKS)
-            yield raw_deal(record, roles, tasks, spec)
+        """The deals a deal query returns, each with its complete contact roles and tasks.
+        The next page is read ahead while the caller works on this one (`connector.readahead`)."""
+        for page in read_ahead(self._pages(spec, query, include_deleted)):
+            yield from page
+
+    def _pages(self, spec: ReadSpec, query: str, include_deleted: bool) -> Iterator[list[RawDeal]]:
+        for page in self.client.pages(query, include_deleted=include_deleted):
+            deals: list[RawDeal] = []
+            for record in page.get("records") or []:
+                roles = self._children(record, soql.CONTACT_ROLES)
+                tasks = self._children(record, soql.TASKS)
+                deals.append(raw_deal(record, roles, tasks, spec))
+            yield deals
 
     def deals_by_id(self, spec: ReadSpec, ids: Sequence[str]) -> Iterator[RawDeal]:
         """Deals by id, in as few queries as the URL length allows."""

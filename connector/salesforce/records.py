@@ -16,6 +16,7 @@ from connector.markers import find_marker
 from connector.salesforce.soql import CONTACT_ALWAYS, CONTACT_ROLES, TASKS
 
 _CHILDREN = frozenset({CONTACT_ROLES, TASKS})
+_SCALARS = (str, int, float, type(None))  # bool is an int
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -45,7 +46,10 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     for name, value in record.items():
         if name == "attributes" or (not prefix and name in _CHILDREN):
             continue
-        if isinstance(value, Mapping) and "attributes" in value:
+        # Scalars first: most values are, and the Mapping check is an (expensive) ABC check.
+        if isinstance(value, _SCALARS):
+            fields[f"{prefix}{name}"] = value
+        elif isinstance(value, Mapping) and "attributes" in value:
             fields.update(flatten(value, f"{prefix}{name}."))
         else:
             fields[f"{prefix}{name}"] = value
