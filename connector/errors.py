@@ -11,6 +11,8 @@ the engine and the retry policy ask one question: `isinstance(err, TransientErro
      │    ├── ServerError        5xx
      │    └── ConnectionFailed   timeouts, refused or dropped connections
      ├── Interrupted            a shutdown was asked for while waiting to retry or for a slot
+     ├── UnexpectedAnswer       the CRM answered, but not in the documented shape (not retried
+     │                          within the cycle; the daemon tries again at the next one)
      └── TerminalError           do not retry: a person must act
           ├── AuthError          401 / invalid or expired credentials that cannot be renewed
           ├── PermissionDenied   403 without quota meaning: missing scope or object permission
@@ -66,6 +68,11 @@ class ConnectionFailed(TransientError):
 
 class Interrupted(CRMError):
     """A shutdown was asked for while the connector waited (retry backoff, rate limit)."""
+
+
+class UnexpectedAnswer(CRMError):
+    """The CRM answered a request with data of a shape dealgate does not know (a string where a
+    list belongs, a list instead of an object, null). The message names the request."""
 
 
 class TerminalError(CRMError):

@@ -8,6 +8,7 @@ from datetime import datetime
 from connector.base import WriteResult
 from gates.results import Finding
 from sync.planner import PlannedComplete, PlannedCreate
+from sync.terminal import printable
 
 MAX_FINDINGS = 1000
 MAX_ACTIONS = 1000  # kept by a live cycle (a dry run keeps all: they are its output)
@@ -60,7 +61,7 @@ class PlannedAction:
         )
 
     def line(self) -> str:
-        """One human line for the diff a dry run prints."""
+        """One human line for the diff a dry run prints (control characters neutralised)."""
         deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
         if self.op == "create":
             text = f"+ create {self.gate_id} on {deal} for {self.owner_id} [{self.detail}]: "
@@ -69,7 +70,7 @@ class PlannedAction:
             text = f"- complete {self.gate_id} on {deal} (task {self.task_id}, {self.detail})"
         if self.ok is False:
             text += f"  REFUSED: {self.error}"
-        return text
+        return printable(text)  # CRM text cannot start a line of its own or drive the terminal
 
 
 def _outcome(result: WriteResult | None) -> tuple[str | None, bool | None, str | None]:

@@ -29,6 +29,7 @@ from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
 from sync.logs import get_logger, scrub
 from sync.metrics import Metrics, MetricsServer
 from sync.state import StateError, open_store
+from sync.terminal import one_line, printable
 
 log = get_logger("dealgate.daemon")
 
@@ -39,7 +40,7 @@ QUOTA_WAIT_SECONDS = 900.0  # between cycles while the CRM's daily quota is down
 
 def _error(message: str) -> int:
     log.error("daemon_stopped", reason=message)
-    print(f"dealgate: error: {scrub(message)}", file=sys.stderr, flush=True)
+    print(f"dealgate: error: {scrub(one_line(message))}", file=sys.stderr, flush=True)
     return EXIT_ERROR
 
 
@@ -180,7 +181,7 @@ def _summarize(report: CycleReport) -> None:
         for line in report.diff_lines():
             print(line, flush=True)
         for line in report.unmapped_lines():
-            print(f"warning: {line}", flush=True)
+            print(f"warning: {printable(line)}", flush=True)
         print(
             f"dry run: {len(report.planned('create'))} task(s) to create, "
             f"{len(report.planned('complete'))} to complete, {report.tasks_deferred} deferred; "

@@ -21,6 +21,7 @@ from typing import Any
 import structlog
 from hubspot import HubSpot
 
+from connector.answers import json_kind, unexpected
 from connector.errors import (
     AuthError,
     ConfigurationError,
@@ -29,6 +30,7 @@ from connector.errors import (
     RateLimited,
     RequestRejected,
     TransientError,
+    UnexpectedAnswer,
 )
 from connector.hubspot.errors import NOT_SENT, translate_errors
 from connector.hubspot.ratelimit import RateLimiter
@@ -117,6 +119,7 @@ class Transport:
         self._lock = threading.Lock()
         self.api_calls = 0
         self.token = token
+        self.last_request = "first"  # names the request whose answer is being read, for errors
 
     @property
     def can_refresh(self) -> bool:
@@ -134,9 +137,10 @@ class Transport:
         self.limiter.acquire(search=search)
         with self._lock:
             self.api_calls += 1
+            self.last_request = what
         timeout = (min(10.0, self.settings.timeout_seconds), self.settings.timeout_seconds)
         try:
-            with translate_errors(what):
+            with translate_errors(what, self.settings.base_url):
                 response = fn(_preload_content=False, _request_timeout=timeout, **kwargs)
                 data = response.data
                 headers = dict(response.headers)
@@ -251,10 +255,16 @@ class Transport:
 
 
 def _parse(data: bytes | str | None, what: str) -> Json:
+    """The JSON object of an answer; {} for an empty body (204). Every answer HubSpot documents
+    for the requests dealgate sends is an object: anything else is an unexpected answer."""
     if not data:
         return {}
     try:
         parsed = json.loads(data)
     except ValueError:
         raise RequestRejected(f"{what}: HubSpot answered with something other than JSON") from None
-    return parsed if isinstance(parsed, dict) else {"results": parsed}
+    if not isinstance(parsed, dict):
+        raise UnexpectedAnswer(
+            unexpected("HubSpot", what, f"{json_kind(parsed)} where a JSON object belongs")
+        )
+    return parsed

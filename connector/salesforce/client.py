@@ -23,6 +23,7 @@ import requests
 import structlog
 from simple_salesforce.api import Salesforce
 
+from connector.answers import soql_name
 from connector.errors import AuthError, CRMError
 from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
@@ -83,6 +84,7 @@ class SalesforceClient:
         self._current = initial_session(settings)
         self._sf: Salesforce | None = None
         self._retry_after: float | None = None
+        self.last_request = "first"  # names the request whose answer is being read, for errors
 
     # bookkeeping ------------------------------------------------------------------------------
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -160,12 +162,14 @@ class SalesforceClient:
 
     def query(self, soql: str, *, include_deleted: bool = False) -> dict[str, Any]:
         """The first page of a SOQL query (queryAll when `include_deleted`)."""
+        self.last_request = soql_name(soql)
         return self.call(
             lambda sf: sf.query(soql, include_deleted=include_deleted, timeout=self.timeout)
         )
 
     def query_more(self, next_records_url: str) -> dict[str, Any]:
         """The page at a `nextRecordsUrl` (top level or inside a child relationship)."""
+        self.last_request = "query page"
         return self.call(
             lambda sf: sf.query_more(next_records_url, identifier_is_url=True, timeout=self.timeout)
         )
@@ -188,6 +192,7 @@ class SalesforceClient:
     def rest(self, path: str, method: str = "GET", body: Any = None) -> Any:
         """A REST call relative to /services/data/vXX.X/ (e.g. `composite/sobjects`)."""
         kwargs: dict[str, Any] = {"timeout": self.timeout}
+        self.last_request = f"{method} {path}"
         if body is not None:
             kwargs["json"] = body
         return self.call(lambda sf: sf.restful(path, method=method, **kwargs))

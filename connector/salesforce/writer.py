@@ -124,6 +124,7 @@ class TaskWriter:
             if not pending:
                 return
             records = [create_record(batch[i]) for i in pending]
+            self.client.last_request = f"POST {COLLECTIONS}"
             answer = self.client.call_once(
                 lambda sf: sf.restful(
                     COLLECTIONS,

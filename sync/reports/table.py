@@ -20,6 +20,7 @@ from rich.text import Text
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.numbers import NO_VALUE, money_list, percent
 from sync.reports.summary import AuditSummary
+from sync.terminal import printable
 
 FILE_WIDTH = 160  # when the output is not a terminal (a file, a pipe)
 SKIPPED_MARK = "*"
@@ -94,7 +95,8 @@ class TableReport:
         """Print the audit's title line and the column headings."""
         filters = ", ".join(f"{k}={v}" for k, v in context.filters.items() if v is not None)
         title = f"dealgate audit: {context.crm}, {context.generated_at:%Y-%m-%d %H:%M} UTC"
-        self._console.print(Text(title + (f" ({filters})" if filters else ""), style="bold"))
+        heading_text = title + (f" ({filters})" if filters else "")
+        self._console.print(Text(printable(heading_text), style="bold"))
         heading = deal_lines([name for name, _, _ in _COLUMNS], self._widths, frozenset({3}))
         rule = GAP.join("─" * width for width in self._widths)
         self._out.write("\n".join([*heading, rule]) + "\n")
@@ -112,6 +114,7 @@ class TableReport:
             failing or NO_VALUE,
             "; ".join(f.message for f in row.evaluation.findings),
         ]
+        cells = [printable(cell) for cell in cells]  # CRM text: shown, never obeyed
         self._out.write("\n".join(deal_lines(cells, self._widths, frozenset({3}))) + "\n")
         self._deals += 1
 
@@ -134,7 +137,7 @@ class TableReport:
         console.print(self._top_gates(summary))
         console.print(self._owners(summary))
         for line in _run_lines(summary):
-            console.print(Text(line, style="yellow"))
+            console.print(Text(printable(line), style="yellow"))
 
     @staticmethod
     def _phases(summary: AuditSummary) -> Table:
@@ -163,7 +166,7 @@ class TableReport:
                 g.phase.value,
                 str(g.failed),
                 percent(g.pass_rate()),
-                Text(summary.context.gate_title(g.gate_id)),
+                Text(printable(summary.context.gate_title(g.gate_id))),
             )
         return table
 
@@ -182,7 +185,7 @@ class TableReport:
             table.add_column(name, justify="left" if name == "Owner" else "right")
         for o in summary.owner_rows():
             table.add_row(
-                Text(o.name or "(no owner)"),
+                Text(printable(o.name or "(no owner)")),
                 str(o.deals),
                 str(o.failing_deals),
                 str(o.failing_gates),
