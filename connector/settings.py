@@ -21,13 +21,17 @@ class HubSpotSettings(_Model):
     refresh_token: SecretStr | None = Field(None, description="OAuth refresh token (optional).")
     client_id: str | None = Field(None, description="OAuth client id, with refresh_token.")
     client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
-    requests_per_10s: int = Field(100, ge=1, description="Client-side limit (190 on Pro/Ent).")
-    searches_per_second: float = Field(4.0, gt=0, description="Client-side search rate limit.")
-    lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
-    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
-    retry_attempts: int = Field(6, ge=1, description="Tries of a failing request, in all.")
+    requests_per_10s: int = Field(
+        100, ge=1, le=10_000, description="Client-side limit (190 on Pro/Ent)."
+    )
+    searches_per_second: float = Field(
+        4.0, gt=0, le=100, description="Client-side search rate limit."
+    )
+    lookback_minutes: int = Field(10, ge=0, le=1440, description="Incremental re-read window.")
+    timeout_seconds: float = Field(30.0, gt=0, le=600, description="Per-request timeout.")
+    retry_attempts: int = Field(6, ge=1, le=20, description="Tries of a failing request, in all.")
     max_retry_seconds: float = Field(
-        120.0, ge=0, description="Total wait between retries of one request."
+        120.0, ge=0, le=3600, description="Total wait between retries of one request."
     )
 
 
@@ -70,9 +74,9 @@ class SalesforceSettings(_Model):
     quota_reserve: float = Field(
         0.10, ge=0, lt=1, description="Share of the daily API quota left for other integrations."
     )
-    lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
-    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
-    retry_attempts: int = Field(6, ge=1, description="Tries of a failing request, in all.")
+    lookback_minutes: int = Field(10, ge=0, le=1440, description="Incremental re-read window.")
+    timeout_seconds: float = Field(30.0, gt=0, le=600, description="Per-request timeout.")
+    retry_attempts: int = Field(6, ge=1, le=20, description="Tries of a failing request, in all.")
     max_retry_seconds: float = Field(
-        120.0, ge=0, description="Total wait between retries of one request."
+        120.0, ge=0, le=3600, description="Total wait between retries of one request."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from connector.errors import CRMError
+from connector.salesforce.auth import file_problems
 from gates import Catalog, GateConfigError, load_catalog
 from mappings import CrmMapping, MappingError, load_mapping
 from sync.config import Settings
@@ -35,12 +36,17 @@ def load_method(settings: Settings) -> tuple[CrmMapping, Catalog]:
 
 
 def check_offline(settings: Settings) -> CheckReport:
-    """The configuration's mapping and gate files, each problem with its file and line."""
+    """The configuration's mapping and gate files, each problem with its file and line, and the
+    files the connection settings name (CA bundle, private key)."""
     return _offline(settings)[0]
 
 
 def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
     report = CheckReport()
+    if settings.crm == "salesforce":
+        problems, notes = file_problems(settings.salesforce)
+        report.problems.extend(problems)
+        report.notes.extend(notes)
     try:
         return report, load_method(settings)[0]
     except (MappingError, GateConfigError) as exc:
@@ -51,7 +57,7 @@ def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
 def check_connection(settings: Settings) -> CheckReport:
     """Offline checks, then the CRM: credentials, permissions, missing mapped fields."""
     report, mapping = _offline(settings)
-    if mapping is None:
+    if mapping is None or report.problems:
         return report
     try:
         connector = build_connector(settings)

@@ -27,7 +27,7 @@ from sync.config import Settings
 from sync.cycle import CycleReport
 from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
 from sync.logs import get_logger, scrub
-from sync.metrics import Metrics, MetricsServer
+from sync.metrics import Metrics, MetricsAddressError, MetricsServer
 from sync.state import StateError, open_store
 from sync.terminal import one_line, printable
 
@@ -87,11 +87,19 @@ def run(
         settings, crm, store, mapping=mapping, catalog=catalog, clock=clock, batch_size=batch_size
     )
     metrics = Metrics()
-    server = MetricsServer(metrics, settings.metrics.port) if settings.metrics.port else None
+    try:
+        server = (
+            MetricsServer(metrics, settings.metrics.port, settings.metrics.host)
+            if settings.metrics.port
+            else None
+        )
+    except MetricsAddressError as exc:
+        store.close()
+        return _error(str(exc))
     try:
         if server is not None:
             server.start()
-            log.info("metrics_serving", port=server.port)
+            log.info("metrics_serving", host=settings.metrics.host, port=server.port)
 
         def request_stop() -> None:
             stop.set()

@@ -20,7 +20,7 @@ import structlog
 from sync.terminal import printable
 
 MASK = "***"
-_SECRET_KEY = re.compile(
+SECRET_KEY = re.compile(
     r"(token|secret|password|passwd|session_?id|authorization|api_?key|private_key|sid)$",
     re.IGNORECASE,
 )
@@ -83,7 +83,7 @@ def neutralise(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> Mutable
 
 
 def _is_secret_key(key: object) -> bool:
-    return isinstance(key, str) and bool(_SECRET_KEY.search(key))
+    return isinstance(key, str) and bool(SECRET_KEY.search(key))
 
 
 def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

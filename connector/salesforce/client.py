@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -24,7 +25,7 @@ import structlog
 from simple_salesforce.api import Salesforce
 
 from connector.answers import soql_name
-from connector.errors import AuthError, CRMError
+from connector.errors import AuthError, ConfigurationError, CRMError
 from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
     EXPIRED_SESSION_MESSAGE,
@@ -52,6 +53,8 @@ def tls_session(settings: SalesforceSettings, session: requests.Session | None) 
     """The requests session to use: verify against `ca_bundle` when set. `trust_env` is turned
     off then, or REQUESTS_CA_BUNDLE in the environment would override `verify`."""
     session = session or requests.Session()
+    if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
+        raise ConfigurationError(f"salesforce.ca_bundle: no such file: {settings.ca_bundle}")
     if settings.ca_bundle:
         session.verify = settings.ca_bundle
         session.trust_env = False

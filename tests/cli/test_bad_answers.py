@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.hubspot import HubSpotSandbox
 from sandbox.http import Fault
+from sandbox.hubspot import HubSpotSandbox
 from sandbox.salesforce import SalesforceSandbox
 from tests.cli.cli_main import hubspot_config, run_main, salesforce_config
 
