@@ -22,10 +22,10 @@ class HubSpotSettings(_Model):
     client_id: str | None = Field(None, description="OAuth client id, with refresh_token.")
     client_secret: SecretStr | None = Field(None, description="OAuth client secret.")
     requests_per_10s: int = Field(
-        100, ge=1, le=10_000, description="Client-side limit (190 on Pro/Ent)."
+        100, ge=1, le=1_000_000, description="Client-side limit (190 on Pro/Ent)."
     )
     searches_per_second: float = Field(
-        4.0, gt=0, le=100, description="Client-side search rate limit."
+        4.0, gt=0, le=1_000_000, description="Client-side search rate limit."
     )
     lookback_minutes: int = Field(10, ge=0, le=1440, description="Incremental re-read window.")
     timeout_seconds: float = Field(30.0, gt=0, le=600, description="Per-request timeout.")

@@ -47,6 +47,15 @@ log = get_logger("dealgate.engine")
 Clock = Callable[[], datetime]
 BATCH_SIZE = 200  # one Salesforce sObject Collections call; two HubSpot batch calls
 PROGRESS_EVERY = 1000  # deals between `cycle_progress` log events (a big account reads long)
+LEDGER_KEEP_DAYS = 90  # completed and rep-closed ledger rows are kept this long (at least)
+
+
+def ledger_cutoff(now: datetime, snooze_days: int) -> datetime:
+    """Completed and rep-closed ledger rows last changed before this are forgotten: after
+    `LEDGER_KEEP_DAYS`, or `snooze_days` + 30 when longer. By then the task is past every window
+    in which it still matters (closed tasks are read back for max(14, snooze_days) days, and a
+    closing starts a snooze of snooze_days), so the ledger stops growing with history."""
+    return now - timedelta(days=max(LEDGER_KEEP_DAYS, snooze_days + 30))
 
 
 def utc_now() -> datetime:
@@ -219,7 +228,11 @@ class _Cycle:
             if report.full:
                 e.store.save_full_rescan(self.now)
                 e.store.prune_snoozes(self.now)
-            e.store.save_catch_up_pending(self.quota.deferred > 0)
+                e.store.prune_ledger(ledger_cutoff(self.now, e.settings.tasks.snooze_days))
+            # with max_new_per_owner 0 nothing is ever created, so nothing is waiting either:
+            # a deferral must not turn every cycle into a full rescan
+            cap = e.settings.tasks.max_new_per_owner
+            e.store.save_catch_up_pending(cap > 0 and self.quota.deferred > 0)
 
     def _raw(self, stream: DealStream) -> Iterator[RawDeal]:
         every = self.e.progress_every

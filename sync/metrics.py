@@ -116,9 +116,10 @@ class MetricsServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve loop that must be running
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
         self._httpd.server_close()
-        self._thread.join(timeout=5)
 
 
 def _handler(metrics: Metrics, request_timeout: float) -> type[BaseHTTPRequestHandler]:

@@ -157,7 +157,8 @@ def test_audit_output_to_a_directory_is_one_line_and_exit_2(
             "hubspot.lookback_minutes",
         ),
         (
-            "gates: {overrides: {key_person_recent_contact: {params: {within_days: 10000000000}}}}\n",
+            "gates: {overrides: {key_person_recent_contact: "
+            "{params: {within_days: 10000000000}}}}\n",
             "within_days",
         ),
     ],

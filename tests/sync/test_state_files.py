@@ -1,0 +1,88 @@
+"""Where the state lives: any file name, a read-only folder for dry runs, and a ledger that stops
+growing with history."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from sync.engine import LEDGER_KEEP_DAYS, ledger_cutoff
+from sync.sqlite_state import SqliteStateStore
+from sync.state import LedgerEntry, TaskState
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+def _write_state(path: Path) -> None:
+    with SqliteStateStore(path) as store:
+        store.save_cursor({"deals": "x"})
+        store.upsert([LedgerEntry("d1", "g1", "t1", TaskState.OPEN, "u1")], NOW)
+
+
+@pytest.mark.parametrize("name", ["prod#1.db", "what?.db", "with space%20.db"])
+def test_a_dry_run_reads_a_state_file_whatever_its_name(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "hash"
+    _write_state(folder / name)
+    with SqliteStateStore(folder / name, read_only=True) as copy:
+        assert copy.cursor() == {"deals": "x"}
+        assert [e.task_id for e in copy.entries("d1")] == ["t1"]
+    # no stray file beside it (SQLite's own -wal / -shm and dealgate's .lock share the name)
+    assert [p.name for p in folder.iterdir() if not p.name.startswith(name)] == []
+
+
+@contextlib.contextmanager
+def _read_only_folder(folder: Path) -> Iterator[None]:
+    """`folder` where nothing can be created, for root too (an immutable folder)."""
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
+        if done.returncode != 0:
+            pytest.skip("cannot make a folder read-only for root here (chattr)")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=False)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+
+
+def test_a_dry_run_works_on_a_read_only_state_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "state"
+    _write_state(folder / "dealgate.db")
+    with _read_only_folder(folder):
+        with pytest.raises(OSError):
+            (folder / "probe").touch()
+        with SqliteStateStore(folder / "dealgate.db", read_only=True) as copy:
+            assert copy.cursor() == {"deals": "x"}
+            copy.save_cursor({"deals": "y"})  # a dry run changes only its copy
+            assert copy.cursor() == {"deals": "y"}
+    with SqliteStateStore(folder / "dealgate.db", read_only=True) as again:
+        assert again.cursor() == {"deals": "x"}
+
+
+def test_completed_and_rep_closed_rows_are_pruned_after_their_age(tmp_path: Path) -> None:
+    old = NOW - timedelta(days=LEDGER_KEEP_DAYS + 1)
+    recent = NOW - timedelta(days=LEDGER_KEEP_DAYS - 1)
+    with SqliteStateStore(tmp_path / "s.db") as store:
+        store.upsert([LedgerEntry("d1", "done-old", "t1", TaskState.COMPLETED)], old)
+        store.upsert([LedgerEntry("d1", "rep-old", "t2", TaskState.CLOSED_BY_REP)], old)
+        store.upsert([LedgerEntry("d1", "open-old", "t3", TaskState.OPEN)], old)
+        store.upsert([LedgerEntry("d1", "done-new", "t4", TaskState.COMPLETED)], recent)
+        store.add_intents([LedgerEntry("d2", "intent-old", None, TaskState.INTENT)], old)
+        assert store.prune_ledger(ledger_cutoff(NOW, snooze_days=14)) == 2
+        kept = sorted(e.gate_id for e in store.all_entries())
+    assert kept == ["done-new", "intent-old", "open-old"]
+
+
+def test_a_long_snooze_keeps_closed_rows_longer() -> None:
+    assert ledger_cutoff(NOW, 14) == NOW - timedelta(days=LEDGER_KEEP_DAYS)
+    assert ledger_cutoff(NOW, 365) == NOW - timedelta(days=395)
