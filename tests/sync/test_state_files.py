@@ -86,3 +86,26 @@ def test_completed_and_rep_closed_rows_are_pruned_after_their_age(tmp_path: Path
 def test_a_long_snooze_keeps_closed_rows_longer() -> None:
     assert ledger_cutoff(NOW, 14) == NOW - timedelta(days=LEDGER_KEEP_DAYS)
     assert ledger_cutoff(NOW, 365) == NOW - timedelta(days=395)
+
+
+def test_a_cap_of_zero_writes_no_task_and_does_not_force_full_reads(tmp_path: Path) -> None:
+    from tests.sync.builders import World, decision_maker, discovery_done
+
+    world = World(tmp_path, max_new_per_owner=0)
+    world.crm.put_deal("006X", contacts=[decision_maker()],
+                       **discovery_done(Budget_Status__c="estimated"))  # fmt: skip
+    first = world.engine.run_cycle()
+    assert first.full and first.tasks_created == 0 and first.tasks_deferred > 0
+    second = world.engine.run_cycle()
+    assert not second.full  # an incremental cycle, not a rescan for tasks that never come
+    assert second.tasks_created == 0
+
+
+def test_a_full_cycle_prunes_old_closed_ledger_rows(tmp_path: Path) -> None:
+    from tests.sync.builders import World
+
+    world = World(tmp_path)
+    old = world.clock() - timedelta(days=LEDGER_KEEP_DAYS + 1)
+    world.store.upsert([LedgerEntry("006Z", "budget_confirmed", "00TZ", TaskState.COMPLETED)], old)
+    world.engine.run_cycle(full=True)
+    assert world.store.entries("006Z") == []
