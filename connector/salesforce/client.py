@@ -50,15 +50,39 @@ def parse_api_usage(header: str | None) -> tuple[int, int] | None:
 
 
 def tls_session(settings: SalesforceSettings, session: requests.Session | None) -> requests.Session:
-    """The requests session to use: verify against `ca_bundle` when set. `trust_env` is turned
-    off then, or REQUESTS_CA_BUNDLE in the environment would override `verify`."""
+    """The requests session to use: verify against `ca_bundle` when set.
+
+    The bundle replaces the default trust store (requests' `verify=<file>`): it must hold every
+    CA the connection needs, e.g. a TLS-inspecting proxy's CA. The environment still applies
+    (`HTTPS_PROXY`, `NO_PROXY`, `.netrc`): only its CA variables (REQUESTS_CA_BUNDLE,
+    CURL_CA_BUNDLE), which requests would let override `verify`, are ignored."""
     session = session or requests.Session()
     if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
         raise ConfigurationError(f"salesforce.ca_bundle: no such file: {settings.ca_bundle}")
     if settings.ca_bundle:
         session.verify = settings.ca_bundle
-        session.trust_env = False
+        _pin_verify(session)
     return session
+
+
+def _pin_verify(session: requests.Session) -> None:
+    """Keep `session.verify` for requests that do not set their own, whatever the environment's
+    CA variables say, without turning the environment (proxies) off."""
+    merge = session.merge_environment_settings
+
+    def merged(
+        url: str | bytes | None,
+        proxies: Any,
+        stream: Any,
+        verify: Any,
+        cert: Any,
+    ) -> Any:
+        found = merge(url, proxies, stream, verify, cert)
+        if verify is None or verify is True:
+            found["verify"] = session.verify
+        return found
+
+    session.merge_environment_settings = merged  # type: ignore[method-assign]
 
 
 class SalesforceClient:
