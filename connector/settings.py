@@ -69,7 +69,9 @@ class SalesforceSettings(_Model):
         default_factory=lambda: SalesforceAuth(session_id=SecretStr("")),
         description="How dealgate signs in (session, password, jwt, client_credentials).",
     )
-    ca_bundle: str | None = Field(None, description="Extra CA file (TLS proxies, the sandbox).")
+    ca_bundle: str | None = Field(
+        None, description="CA file that replaces the default trust store (TLS proxies, sandbox)."
+    )
     api_version: str = Field("59.0", description="REST API version.")
     quota_reserve: float = Field(
         0.10, ge=0, lt=1, description="Share of the daily API quota left for other integrations."
