@@ -32,7 +32,7 @@ def _alias_growth(root: yaml.Node) -> int:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise SeedError("an alias refers to a node that contains it")
+            raise SeedError("refused: an alias refers to a node that contains it")
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
@@ -47,18 +47,28 @@ def _alias_growth(root: yaml.Node) -> int:
 
 
 def parse_yaml(text: str) -> Any:
-    """The data of a YAML document, as `yaml.safe_load`, with the alias bound."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if node is None:
-        return None
-    growth = _alias_growth(node)
-    if growth > MAX_ALIAS_NODES:
-        raise SeedError(f"its aliases add {growth:,} nodes (at most {MAX_ALIAS_NODES:,})")
-    loader = yaml.SafeLoader("")
+    """The data of a YAML document, as `yaml.safe_load`, with the alias bound; SeedError (with
+    the line, when known) for anything that is not a usable YAML document."""
     try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return None
+        growth = _alias_growth(node)
+        if growth > MAX_ALIAS_NODES:
+            raise SeedError(
+                f"refused: its aliases add {growth:,} nodes (at most {MAX_ALIAS_NODES:,})"
+            )
+        loader = yaml.SafeLoader("")
+        try:
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}: " if mark is not None else ""
+        raise SeedError(f"{at}not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise SeedError("the document is nested too deeply") from None
 
 
 def read_seed_file(path: Path) -> Any:
@@ -72,11 +82,7 @@ def read_seed_file(path: Path) -> Any:
         raise SeedError(f"{path}: the seed file is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise SeedError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise SeedError(f"{at}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:
         raise SeedError(f"{path}: the seed file is nested too deeply") from None
     except SeedError as exc:
-        raise SeedError(f"{path}: refused: {exc}") from None
+        raise SeedError(f"{path}: {exc}") from None
