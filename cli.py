@@ -6,6 +6,7 @@ Exit codes (docs/design.md section 6): 0 success; 1 findings where the user aske
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from importlib.metadata import version as package_version
@@ -26,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: flags show no `<bool>` value placeholder (they take no value)
+    rich_markup_mode=None,
 )
 
 _state = {"debug": False}
@@ -106,7 +109,7 @@ def demo(
     if crm not in {"hubspot", "salesforce"}:
         fail(f"--crm must be hubspot or salesforce (got {crm!r})")
     configure_logging("error")  # the summary shows the warnings; keep the console readable
-    run_demo(crm)
+    run_demo(crm)  # off a terminal it prints at a CI log's width, not rich's 80 columns
 
 
 @app.command("run")
@@ -116,12 +119,15 @@ def run(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write nothing; print what would change.")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Make the first cycle re-read every deal.")
+    ] = False,
 ) -> None:
     """The daemon: a cycle at start, then every poll_interval_seconds, until SIGTERM/SIGINT."""
     from sync.daemon import run as run_daemon
 
     settings = load(config)
-    raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run))
+    raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run, full=full))
 
 
 @app.command("audit")
@@ -147,7 +153,7 @@ def audit(
     settings = load(config)
     code = run_audit(
         settings,
-        build_connector(settings),
+        build_connector(settings, interactive=True),
         pipeline=pipeline,
         phase=phase,
         owner=owner,
@@ -199,7 +205,7 @@ def schema_install(
     from sync.factory import build_connector
 
     settings = load(config)
-    connector = build_connector(settings)
+    connector = build_connector(settings, interactive=True)
     if settings.crm == "salesforce":
         from connector.salesforce.schema import render
 
@@ -215,6 +221,48 @@ def schema_install(
         typer.echo("nothing to do: every dealgate property and label exists")
 
 
+state_app = typer.Typer(help="The state store (ledger, snoozes, cursor, run history).")
+app.add_typer(state_app, name="state")
+
+
+@state_app.command("migrate")
+def state_migrate(
+    source: Annotated[
+        str, typer.Option("--from", help="The state to copy: sqlite:///PATH or postgresql://...")
+    ],
+    target: Annotated[
+        str, typer.Option("--to", help="Where to copy it: postgresql://... or sqlite:///PATH")
+    ],
+    overwrite: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a target that already holds a state.")
+    ] = False,
+) -> None:
+    """Copy a single-org state to another store (stop the daemon first; it is refused while one
+    runs on the source)."""
+    from state.base import StateError, open_store
+    from state.location import SQLITE_PREFIX, is_postgres_url, mask_url
+    from state.migrate import copy_state, is_empty
+
+    for url in (source, target):
+        if not (is_postgres_url(url) or (url.startswith(SQLITE_PREFIX) and url != SQLITE_PREFIX)):
+            fail(f"unsupported state store {mask_url(url)!r} (expected sqlite:///PATH or "
+                 "postgresql://USER@HOST:PORT/DATABASE)")  # fmt: skip
+    if source.startswith(SQLITE_PREFIX) and not Path(source[len(SQLITE_PREFIX) :]).exists():
+        fail(f"no state at {source}")
+    try:
+        with contextlib.ExitStack() as stack:
+            old = open_store(source)
+            stack.callback(old.close)
+            if is_empty(old):
+                fail(f"{mask_url(source)} holds no state: nothing to copy")
+            new = open_store(target)
+            stack.callback(new.close)
+            copied = copy_state(old, new, overwrite=overwrite)
+    except StateError as exc:
+        fail(str(exc))
+    typer.echo(f"{copied.summary()} from {mask_url(source)} to {mask_url(target)}")
+
+
 gates_app = typer.Typer(help="The gate catalog.")
 app.add_typer(gates_app, name="gates")
 
@@ -225,6 +273,7 @@ def gates_list(
         Path | None, typer.Option("--config", "-c", help="Apply this configuration's gates.")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="en or ja.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
 ) -> None:
     """Show every gate: id, phase, title, and whether it is enabled."""
     from rich.console import Console
@@ -234,17 +283,27 @@ def gates_list(
     from gates import GateConfigError, gate_rows, load_catalog
     from mappings import MappingError
     from sync.checks import load_method
+    from sync.gate_listing import gates_csv, gates_json
 
     if lang not in {"en", "ja"}:
         fail(f"--lang must be en or ja (got {lang!r})")
+    if fmt not in {"table", "json", "csv"}:
+        fail(f"--format must be table, json or csv (got {fmt!r})")
     try:
         catalog = load_method(load(config))[1] if config is not None else load_catalog()
     except (GateConfigError, MappingError) as exc:
         fail("; ".join(exc.problems))
-    table = Table(title="dealgate gates")
-    for column in ("id", "phase", "title", "enabled"):
-        table.add_column(column)
-    for gate_id, phase, title, enabled in gate_rows(catalog, lang):
+    rows = gate_rows(catalog, lang)
+    if fmt != "table":
+        typer.echo(gates_json(rows) if fmt == "json" else gates_csv(rows), nl=False)
+        return
+    table = Table(title="dealgate gates", title_justify="left")
+    # ids are what gates.overrides needs: never cut, whatever the width; titles wrap instead
+    table.add_column("id", no_wrap=True, min_width=max((len(r[0]) for r in rows), default=2))
+    table.add_column("phase", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("enabled", no_wrap=True)
+    for gate_id, phase, title, enabled in rows:
         cells = (gate_id, phase, title, "yes" if enabled else "no")
         table.add_row(*(Text(printable(cell)) for cell in cells))  # file text: never markup
     Console().print(table)
@@ -292,18 +351,27 @@ app.add_typer(sandbox_app, name="sandbox")
 
 @sandbox_app.command("serve")
 def sandbox_serve(
-    port: Annotated[int, typer.Option("--port", help="HubSpot port (HTTP); 0 = free.")] = 0,
-    sf_port: Annotated[int, typer.Option("--sf-port", help="Salesforce port (HTTPS).")] = 0,
+    port: Annotated[
+        int | None, typer.Option("--port", help="HubSpot port (HTTP); default 8765; 0 = free.")
+    ] = None,
+    sf_port: Annotated[
+        int | None,
+        typer.Option("--sf-port", help="Salesforce port (HTTPS); default 8766; 0 = free."),
+    ] = None,
     seed: Annotated[
         Path | None, typer.Option("--seed", help="Seed file (hubspot/salesforce sections).")
     ] = None,
     token: Annotated[str, typer.Option("--token", help="Accepted bearer token.")] = "sandbox",
+    ca_dir: Annotated[
+        Path,
+        typer.Option("--ca-dir", help="Where the Salesforce sandbox's CA is kept across runs."),
+    ] = Path("~/.cache/dealgate/sandbox-ca"),
 ) -> None:
     """Serve both sandbox CRMs on 127.0.0.1 until Ctrl-C."""
     from sandbox.serve import serve
 
     try:
-        serve(port=port, sf_port=sf_port, seed=seed, token=token, echo=typer.echo)
+        serve(port=port, sf_port=sf_port, seed=seed, token=token, ca_dir=ca_dir, echo=typer.echo)
     except (OSError, ValueError) as exc:
         fail(str(exc))
 

@@ -164,6 +164,12 @@ class Connector(Protocol):
         contacts' last-contact dates and their dealgate tasks."""
         ...
 
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        """Of these deals (missing from a full read), the ones the CRM confirms deleted. A deal
+        it still has, or of which it says nothing, is not confirmed. Costs calls in proportion
+        to `len(deal_ids)`."""
+        ...
+
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         """Every dealgate-marked task (open or not) on these deals, read through a path that is
         consistent at once (deal task associations / Tasks), not a lagging search index."""

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import tenacity
 
-from connector.errors import CRMError, QuotaExhausted, TransientError
+from connector.errors import CRMError, QuotaExhausted, TransientError, Unreachable
 
 T = TypeVar("T")
 Sleep = Callable[[float], None]
@@ -34,6 +34,9 @@ class RetryPolicy:
     initial_seconds: float = 1.0  # first backoff, doubled each retry
     max_backoff_seconds: float = 30.0  # cap of one computed backoff
     jitter_seconds: float = 1.0  # uniform extra in [0, jitter) against thundering herds
+    # tries in all while the CRM is Unreachable (refused, unknown host); None: like `attempts`.
+    # Interactive commands use 2, so a wrong port fails in about a second, not half a minute.
+    unreachable_attempts: int | None = None
 
 
 def backoff_seconds(
@@ -68,6 +71,10 @@ def call_with_retry(
 
     def stop(state: tenacity.RetryCallState) -> bool:
         if state.attempt_number >= policy.attempts:
+            return True
+        error = state.outcome.exception() if state.outcome is not None else None
+        limit = policy.unreachable_attempts
+        if limit is not None and isinstance(error, Unreachable) and state.attempt_number >= limit:
             return True
         return state.idle_for + state.upcoming_sleep > policy.max_wait_seconds
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from connector.base import RawContact, RawDeal, RawTask, StageInfo
+from connector.names import person_name
 from gates.snapshot import DealSnapshot, DealTask, KeyContact, Role, Stance
 from mappings.model import ENUMS, LABELS
 from mappings.values import (
@@ -164,8 +165,11 @@ def _role(mapping: CrmMapping, contact: RawContact, reader: _Reader) -> Role | N
 
 
 def _name(mapping: CrmMapping, contact: RawContact, reader: _Reader) -> str:
-    parts = (reader.contact_field(contact, name) for name in mapping.contacts.name)
-    return " ".join(str(part).strip() for part in parts if part is not None and str(part).strip())
+    parts = [reader.contact_field(contact, name) for name in mapping.contacts.name]
+    texts = [str(p).strip() for p in parts if p is not None and str(p).strip()]
+    if len(mapping.contacts.name) == 2 and len(texts) == 2:  # given and family name fields
+        return person_name(texts[0], texts[1])
+    return " ".join(texts)
 
 
 def _contact(

@@ -16,6 +16,7 @@ call counts (tests, benchmarks) do not depend on the bound.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import re
 import socket
@@ -257,12 +258,25 @@ class _QuietHTTPServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+class PortInUse(OSError):
+    """The port asked for is taken; the message names it."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(errno.EADDRINUSE, f"port {port} on 127.0.0.1 is already in use")
+        self.port = port
+
+
 class Server:
     """An app served on 127.0.0.1 in a daemon thread. Use as a context manager or call stop()."""
 
     def __init__(self, app: App, port: int = 0, ssl_context: ssl.SSLContext | None = None) -> None:
         self.app = app
-        self._httpd = _QuietHTTPServer(("127.0.0.1", port), _make_handler(app))
+        try:
+            self._httpd = _QuietHTTPServer(("127.0.0.1", port), _make_handler(app))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(port) from None
+            raise
         self._httpd.daemon_threads = True
         if ssl_context is not None:
             self._httpd.socket = ssl_context.wrap_socket(self._httpd.socket, server_side=True)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sandbox import hubspot, salesforce
+from sandbox import hubspot, salesforce, tls
+from sandbox.http import PortInUse
 from sandbox.seedfile import SeedError, read_seed_file
 
 
@@ -34,7 +35,10 @@ def load_seed(path: Path | None) -> tuple[Any, Any]:
 
 def sample_configs(hs_url: str, sf_url: str, ca_file: str, token: str) -> dict[str, str]:
     """Ready-to-use configurations for the running sandboxes."""
-    hs = f"crm: hubspot\nhubspot:\n  access_token: {token}\n  base_url: {hs_url}\n"
+    hs = (
+        "crm: hubspot\nhubspot:\n  auth:\n    method: private_app\n"
+        f"    access_token: {token}\n  base_url: {hs_url}\n"
+    )
     sf = (
         "crm: salesforce\nsalesforce:\n"
         f"  instance_url: {sf_url}\n"
@@ -44,21 +48,53 @@ def sample_configs(hs_url: str, sf_url: str, ca_file: str, token: str) -> dict[s
     return {"hubspot": hs, "salesforce": sf}
 
 
+HUBSPOT_PORT = 8765  # the fixed defaults, so a configuration keeps working across restarts
+SALESFORCE_PORT = 8766
+
+
+def _start(
+    starter: Callable[[int], Any], port: int | None, default: int, echo: Callable[[str], None]
+) -> Any:
+    """Start on `port` (taken: the error names it), or on `default` unless taken (then a free
+    port, said so)."""
+    if port is not None:
+        return starter(port)
+    try:
+        return starter(default)
+    except PortInUse:
+        echo(f"note: port {default} is taken; using a free port instead")
+        return starter(0)
+
+
 def serve(
     *,
-    port: int = 0,
-    sf_port: int = 0,
+    port: int | None = None,
+    sf_port: int | None = None,
     seed: Path | None = None,
     token: str = "sandbox",
+    ca_dir: Path | None = tls.DEFAULT_CA_DIR,
     echo: Callable[[str], None] = print,
     stop: threading.Event | None = None,
 ) -> None:
-    """Run both sandboxes until `stop` is set or SIGINT/SIGTERM arrives."""
+    """Run both sandboxes until `stop` is set or SIGINT/SIGTERM arrives.
+
+    Ports: None takes the fixed default (HubSpot 8765, Salesforce 8766) unless it is taken; a
+    given port that is taken is an error naming it; 0 is any free port. The Salesforce CA is
+    kept in `ca_dir` (None: a temporary one), so `ca_bundle` stays valid across restarts."""
     hs_seed, sf_seed = load_seed(seed)
     stop = stop or threading.Event()
+    if ca_dir is not None:
+        tls.keep_ca_in(ca_dir)
     with (
-        hubspot.start(seed=hs_seed, port=port, token=token) as hs,
-        salesforce.start(seed=sf_seed, port=sf_port, token=token) as sf,
+        _start(
+            lambda p: hubspot.start(seed=hs_seed, port=p, token=token), port, HUBSPOT_PORT, echo
+        ) as hs,
+        _start(
+            lambda p: salesforce.start(seed=sf_seed, port=p, token=token),
+            sf_port,
+            SALESFORCE_PORT,
+            echo,
+        ) as sf,
     ):
         echo(f"HubSpot sandbox:    {hs.url}")
         echo(f"Salesforce sandbox: {sf.url}")

@@ -4,6 +4,10 @@ simple-salesforce always speaks https, so the Salesforce sandbox needs a certifi
 clients can verify. One CA and one server certificate (127.0.0.1, localhost) are made per
 process, on first use, and reused by every sandbox; the CA's PEM file is what clients trust
 (`requests` `verify=`, dealgate's `salesforce.ca_bundle`).
+
+By default the CA lives in a temporary folder removed at exit (tests). `keep_ca_in(folder)`
+(used by `dealgate sandbox serve`) keeps it in a folder instead: made there the first time,
+loaded from there afterwards, so a configuration's `ca_bundle` stays valid across restarts.
 """
 
 from __future__ import annotations
@@ -28,9 +32,35 @@ class Authority:
     ca_file: str
 
 
+DEFAULT_CA_DIR = Path("~/.cache/dealgate/sandbox-ca")  # where `sandbox serve` keeps its CA
+_kept: list[Path] = []  # the folder of keep_ca_in, if any
+
+
+def keep_ca_in(folder: Path) -> None:
+    """Keep the CA in `folder` (reuse the one there, or make it there); before first use."""
+    _kept[:] = [folder.expanduser()]
+    authority.cache_clear()
+
+
+def _kept_ca(folder: Path) -> trustme.CA:
+    cert, key = folder / "ca.pem", folder / "ca-key.pem"
+    if cert.is_file() and key.is_file():
+        return trustme.CA.from_pem(cert.read_bytes(), key.read_bytes())
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = trustme.CA(organization_name="dealgate sandbox")
+    ca.private_key_pem.write_to_path(str(key))
+    key.chmod(0o600)
+    ca.cert_pem.write_to_path(str(cert))
+    return ca
+
+
 @functools.cache
 def authority() -> Authority:
-    """The process-wide CA (made once; its PEM file is removed at exit)."""
+    """The process-wide CA: made once, in a temporary folder removed at exit, or kept in the
+    folder given to `keep_ca_in`."""
+    if _kept:
+        ca = _kept_ca(_kept[0])
+        return Authority(ca, ca.issue_cert("127.0.0.1", "localhost"), str(_kept[0] / "ca.pem"))
     ca = trustme.CA(organization_name="dealgate sandbox")
     cert = ca.issue_cert("127.0.0.1", "localhost")
     folder = Path(tempfile.mkdtemp(prefix="dealgate-sandbox-ca-"))

@@ -4,17 +4,23 @@ One pass over the deals, one deal in memory at a time: each evaluated deal in sc
 aggregator (`sync.reports.summary`) and to the chosen report writer, which may print it at once.
 The report goes to `out` (stdout) or to a file that appears only once it is complete.
 
-Exit codes: 0; 1 with `strict` when an audited deal fails a gate. A CRM error propagates for the
-CLI to turn into exit 2; a bad mapping, gate file or filter value raises `ConfigError`.
+Exit codes: 0; 1 with `strict` when an audited deal fails a gate, or when the CRM returned no
+deal at all (an empty read proves nothing); 141 when the reader of stdout went away before the
+end (`audit | head`), never 1, so a closed pipe is not read as findings.
+A CRM error propagates for the CLI to turn into exit 2; a bad mapping, gate file or filter value
+raises `ConfigError`: a phase, pipeline or owner that the CRM does not have is refused with the
+known values, before any deal is read, rather than audit nothing and pass `--strict`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -22,14 +28,17 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connector.base import Connector, Owner, RawDeal
+from connector.base import Connector, Owner, RawDeal, StageInfo
+from connector.names import name_orders
 from gates import Catalog, GateConfigError
+from gates.results import DealEvaluation
 from gates.snapshot import Phase
 from mappings import CrmMapping, MappingError
 from sync.checks import load_method
 from sync.config import ConfigError, Settings
 from sync.evaluate import Evaluated, EvaluationRun, evaluate_stream
 from sync.logs import get_logger
+from sync.planner import no_owner_finding, resolve_owner
 from sync.reports import (
     AuditRow,
     AuditSummary,
@@ -43,6 +52,15 @@ from sync.reports import (
 log = get_logger("dealgate.audit")
 
 PROGRESS_EVERY = 50  # deals between progress bar updates
+EXIT_OUTPUT_CLOSED = 141  # the reader of stdout went away (128 + SIGPIPE, as a shell reports it)
+
+
+def _silence(out: TextIO) -> None:
+    """Point a closed stdout at /dev/null, so that the interpreter's last flush stays quiet."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
 
 
 def parse_phase(value: str | None) -> Phase | None:
@@ -56,21 +74,42 @@ def parse_phase(value: str | None) -> Phase | None:
         raise ConfigError([f"--phase: unknown phase {value!r} (one of {valid})"]) from None
 
 
-def owner_ids(query: str | None, owners: Mapping[str, Owner]) -> frozenset[str] | None:
-    """The owner ids `--owner` selects: an id, or a name or e-mail (case-insensitive).
+def _known(values: Iterable[str], limit: int = 20) -> str:
+    """A list of known values for an error message, cut after `limit` of them."""
+    shown = sorted(set(values))
+    text = ", ".join(shown[:limit])
+    return text + (f", ... ({len(shown) - limit} more)" if len(shown) > limit else "")
 
-    None means no owner filter. A query that matches no known owner is kept as an id, so that
-    deals of an owner the CRM no longer lists can still be audited.
+
+def owner_ids(query: str | None, owners: Mapping[str, Owner]) -> frozenset[str] | None:
+    """The owner ids `--owner` selects: an id, an e-mail, or a name in either order (`佐藤 健` or
+    `健 佐藤`), case-insensitive.
+
+    None means no owner filter. A query that matches no owner of the CRM is a ConfigError that
+    lists the owners (a filter that silently selects nothing would pass `--strict`).
     """
     if query is None:
         return None
-    wanted = query.strip().casefold()
+    wanted = " ".join(query.split()).casefold()
     matched = {
         owner.id
         for owner in owners.values()
-        if wanted in {owner.id.casefold(), owner.name.casefold(), (owner.email or "").casefold()}
+        if wanted in {owner.id.casefold(), (owner.email or "").casefold(), *name_orders(owner.name)}
     }
-    return frozenset(matched or {query.strip()})
+    if not matched:
+        known = _known(f"{o.name} ({o.id})" for o in owners.values())
+        raise ConfigError([f"--owner: no owner {query!r} in the CRM (owners: {known or 'none'})"])
+    return frozenset(matched)
+
+
+def check_pipeline(pipeline: str | None, stages: Iterable[StageInfo]) -> None:
+    """ConfigError when `--pipeline` names no pipeline of the CRM, listing the ones it has."""
+    if pipeline is None:
+        return
+    known = {s.pipeline for s in stages if s.pipeline is not None}
+    if pipeline not in known:
+        listed = f"pipelines: {_known(known)}" if known else "it has no pipelines"
+        raise ConfigError([f"--pipeline: no pipeline {pipeline!r} in the CRM ({listed})"])
 
 
 def load_rules(settings: Settings) -> tuple[CrmMapping, Catalog]:
@@ -161,6 +200,20 @@ def _in_scope(
     return phase is None or (item.evaluation is not None and item.evaluation.phase is phase)
 
 
+def _with_owner_finding(
+    item: Evaluated, owners: Mapping[str, Owner], fallback: str | None
+) -> DealEvaluation:
+    """The evaluation, with the `no_owner` finding a run would log when its failing gates' tasks
+    have nobody to go to (an inactive or unknown owner and no usable fallback)."""
+    evaluation = item.evaluation
+    assert evaluation is not None
+    failing = len(evaluation.failing)
+    if not failing or resolve_owner(item.snapshot.owner_id, owners, fallback) is not None:
+        return evaluation
+    finding = no_owner_finding(item.snapshot.owner_id, failing, planned=True)
+    return replace(evaluation, findings=(*evaluation.findings, finding))
+
+
 def run_audit(
     settings: Settings,
     connector: Connector,
@@ -187,6 +240,7 @@ def run_audit(
     for line in missing:
         log.warning("missing_field", message=line)
     stages = {(s.pipeline, s.stage): s for s in connector.stages()}
+    check_pipeline(pipeline, stages.values())
     owners = connector.owners()
     wanted_owners = owner_ids(owner, owners)
     context = ReportContext(
@@ -200,37 +254,46 @@ def run_audit(
             for g in catalog.gates
         },
         owners={o.id: o.name for o in owners.values()},
+        inactive_owners=frozenset(o.id for o in owners.values() if not o.active),
+        language=settings.tasks.language,
+        fallback_owner=resolve_owner(None, owners, settings.tasks.fallback_owner),
     )
     summary = AuditSummary(context)
     run = EvaluationRun()
     ticker = _Progress(progress and sys.stderr.isatty())
-    with _destination(output, out, fmt) as stream, ticker:
-        writer = writer_for(fmt, stream)
-        writer.start(context)
-        deals = ticker.count_reads(connector.read_all(mapping.read_spec(existing)))
-        for item in evaluate_stream(deals, mapping, catalog, stages, existing, now, run):
-            ticker.count_evaluated()
-            if not _in_scope(item, pipeline, wanted_phase, wanted_owners):
-                summary.add_filtered_out()
-            elif item.evaluation is None:
-                summary.add_without_phase()
-            else:
-                row = AuditRow(
-                    item.snapshot, item.evaluation, context.owner_name(item.snapshot.owner_id)
+    try:
+        with _destination(output, out, fmt) as stream, ticker:
+            writer = writer_for(fmt, stream)
+            writer.start(context)
+            deals = ticker.count_reads(connector.read_all(mapping.read_spec(existing)))
+            for item in evaluate_stream(deals, mapping, catalog, stages, existing, now, run):
+                ticker.count_evaluated()
+                if not _in_scope(item, pipeline, wanted_phase, wanted_owners):
+                    summary.add_filtered_out()
+                elif item.evaluation is None:
+                    summary.add_without_phase()
+                else:
+                    evaluation = _with_owner_finding(item, owners, settings.tasks.fallback_owner)
+                    row = AuditRow(
+                        item.snapshot, evaluation, context.owner_name(item.snapshot.owner_id)
+                    )
+                    summary.add(row)
+                    writer.deal(row)
+            summary.record_run(
+                RunFacts(
+                    deals_read=run.deals_read,
+                    deals_evaluated=run.deals_evaluated,
+                    unmapped_stages=dict(run.unmapped_stages),
+                    errors=tuple(run.errors),
+                    error_count=run.deals_failed,
+                    missing_fields=tuple(missing),
                 )
-                summary.add(row)
-                writer.deal(row)
-        summary.record_run(
-            RunFacts(
-                deals_read=run.deals_read,
-                deals_evaluated=run.deals_evaluated,
-                unmapped_stages=dict(run.unmapped_stages),
-                errors=tuple(run.errors),
-                error_count=run.deals_failed,
-                missing_fields=tuple(missing),
             )
-        )
-        writer.finish(summary)
+            writer.finish(summary)
+    except BrokenPipeError:  # `audit | head`: the reader has what it wanted
+        _silence(out)
+        log.info("audit_output_closed", deals_read=run.deals_read)
+        return EXIT_OUTPUT_CLOSED
     log.info(
         "audit_finished",
         deals_read=run.deals_read,
@@ -240,4 +303,8 @@ def run_audit(
         errors=summary.run.error_count,
         api_calls=connector.api_calls,
     )
+    if strict and run.deals_read == 0:
+        # an empty read proves nothing (lost access reads as no deals): strict does not pass
+        log.warning("audit_read_no_deals", message="the CRM returned no deals; --strict fails")
+        return 1
     return 1 if strict and summary.any_failing else 0

@@ -1,20 +1,24 @@
 """`dealgate check-config`: everything that can be known before the first cycle.
 
 Offline: the configuration file, the mapping and the gate files (each problem with its file and
-line). Online: the connection, the permissions dealgate needs, and the mapped fields the CRM lacks
-(those are notes, not errors: their gates are `not_evaluated` and a run never fails on them).
+line), and the status of the configured way of signing in (a method on its way out is named).
+Online: the connection, the permissions dealgate needs, the mapped fields the CRM lacks
+(those are notes, not errors: their gates are `not_evaluated` and a run never fails on them),
+and the mapping's pipelines and stages against the CRM's (`sync.stage_check`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from connector.auth_status import hubspot_status, salesforce_status
 from connector.errors import CRMError
 from connector.salesforce.auth import file_problems
 from gates import Catalog, GateConfigError, load_catalog
 from mappings import CrmMapping, MappingError, load_mapping
 from sync.config import Settings
 from sync.factory import build_connector
+from sync.stage_check import compare_stages
 
 
 @dataclass
@@ -41,8 +45,15 @@ def check_offline(settings: Settings) -> CheckReport:
     return _offline(settings)[0]
 
 
+def sign_in_notes(settings: Settings) -> list[str]:
+    """The status of the configured way of signing in to the CRM."""
+    if settings.crm == "salesforce":
+        return salesforce_status(settings.salesforce)
+    return hubspot_status(settings.hubspot)
+
+
 def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
-    report = CheckReport()
+    report = CheckReport(notes=sign_in_notes(settings))
     if settings.crm == "salesforce":
         problems, notes = file_problems(settings.salesforce)
         report.problems.extend(problems)
@@ -60,11 +71,14 @@ def check_connection(settings: Settings) -> CheckReport:
     if mapping is None or report.problems:
         return report
     try:
-        connector = build_connector(settings)
+        connector = build_connector(settings, interactive=True)
         report.problems.extend(connector.check())
         if not report.problems:
             for line in mapping.missing_fields(connector.existing_fields()):
                 report.notes.append(f"missing field (its gates are not evaluated): {line}")
+            problems, notes = compare_stages(mapping.pipelines, connector.stages())
+            report.problems.extend(problems)
+            report.notes.extend(notes)
     except CRMError as exc:
         report.problems.append(f"{settings.crm}: {exc}")
     return report

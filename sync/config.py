@@ -27,6 +27,7 @@ from pydantic import (
 from connector.settings import HubSpotSettings, SalesforceAuth, SalesforceSettings
 from gates import yamldoc
 from gates.loader import line_index, where, yaml_problem
+from state.location import SQLITE_PREFIX, is_postgres_url, mask_url, url_password
 from sync.logs import SECRET_KEY
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "parse_settings",
 ]
 
-SQLITE_PREFIX = "sqlite:///"
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
 
@@ -81,7 +81,9 @@ class TasksSettings(_Model):
     fallback_owner: str | None = Field(
         None, description="Owner for deals whose owner is inactive or missing."
     )
-    max_new_per_owner: int = Field(10, ge=0, le=1000, description="New tasks per owner per run.")
+    max_new_per_owner: int = Field(
+        10, ge=0, le=1000, description="New tasks per owner over a rolling 24 hours."
+    )
     language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
 
 
@@ -111,7 +113,11 @@ class Settings(_Model):
     tasks: TasksSettings = Field(
         default_factory=TasksSettings, description="The tasks dealgate writes for deal owners."
     )
-    state: str = Field("sqlite:///dealgate.db", description="State store URL.")
+    state: str = Field(
+        "sqlite:///dealgate.db",
+        description="State store URL: sqlite:///PATH (one file, the embedded default) or "
+        "postgresql://USER@HOST:PORT/DATABASE.",
+    )
     poll_interval_seconds: int = Field(60, ge=1, le=86_400, description="Seconds between cycles.")
     full_rescan_hours: float = Field(
         24, gt=0, le=720, description="Re-evaluate every deal this often."
@@ -137,15 +143,22 @@ class Settings(_Model):
 
     @field_validator("state")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
+    def _state_url(cls, value: str) -> str:
+        if is_postgres_url(value):
+            return value
         if not value.startswith(SQLITE_PREFIX) or value == SQLITE_PREFIX:
-            raise ValueError(f"unsupported state store {value!r} (expected sqlite:///PATH)")
+            raise ValueError(
+                f"unsupported state store {mask_url(value)!r} "
+                "(expected sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE)"
+            )
         return value
 
     @model_validator(mode="after")
     def _crm_section_complete(self) -> Settings:
-        if self.crm == "hubspot" and self.hubspot.access_token is None:
-            raise ValueError("hubspot.access_token is required when crm is hubspot")
+        if self.crm == "hubspot" and not self.hubspot.configured:
+            raise ValueError(
+                "hubspot.auth is required when crm is hubspot (e.g. method: service_key)"
+            )
         if self.crm == "salesforce" and not self.salesforce.instance_url:
             raise ValueError("salesforce.instance_url is required when crm is salesforce")
         return self
@@ -157,8 +170,14 @@ class Settings(_Model):
 
     @property
     def state_path(self) -> Path:
-        """The SQLite file of `state`, relative paths against the config file's folder."""
+        """The SQLite file of a `sqlite:///` state, relative paths against the config file's
+        folder."""
         return self.resolve(self.state[len(SQLITE_PREFIX) :])
+
+    @property
+    def state_location(self) -> Path | str:
+        """Where the state lives: the SQLite file (`state_path`) or the PostgreSQL URL."""
+        return self.state if is_postgres_url(self.state) else self.state_path
 
     def with_resolved_paths(self) -> Settings:
         """These settings with the file paths of the connection sections (`ca_bundle`,
@@ -189,6 +208,9 @@ class Settings(_Model):
                     walk(value)
 
         walk(self)
+        password = url_password(self.state)
+        if password:
+            found.append(password)
         return found
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from connector.base import WriteResult
 from gates.results import Finding
+from sync.evaluate import unmapped_stage_text
 from sync.planner import PlannedComplete, PlannedCreate
 from sync.terminal import printable
 
@@ -60,11 +62,13 @@ class PlannedAction:
             error,
         )
 
-    def line(self) -> str:
-        """One human line for the diff a dry run prints (control characters neutralised)."""
+    def line(self, owner_names: Mapping[str, str] | None = None) -> str:
+        """One human line for the diff a dry run prints; owners by name where known (control
+        characters neutralised)."""
         deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
         if self.op == "create":
-            text = f"+ create {self.gate_id} on {deal} for {self.owner_id} [{self.detail}]: "
+            owner = (owner_names or {}).get(self.owner_id or "") or self.owner_id
+            text = f"+ create {self.gate_id} on {deal} for {owner} [{self.detail}]: "
             text += self.subject
         else:
             text = f"- complete {self.gate_id} on {deal} (task {self.task_id}, {self.detail})"
@@ -106,6 +110,7 @@ class CycleReport:
     missing_fields: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error_messages: list[str] = field(default_factory=list)
+    owner_names: dict[str, str] = field(default_factory=dict)  # owner id -> name, for people
 
     def add_action(self, action: PlannedAction) -> None:
         """Keep an action: all of them in a dry run, the first MAX_ACTIONS in a live cycle (whose
@@ -125,7 +130,7 @@ class CycleReport:
             "deals_read": self.deals_read,
             "deals_evaluated": self.deals_evaluated,
             "deals_skipped": self.deals_skipped,
-            "unmapped_stages": self.unmapped_stages,
+            "unmapped_stage_deals": self.unmapped_stages,
             "tasks_created": self.tasks_created,
             "tasks_completed": self.tasks_completed,
             "tasks_deferred": self.tasks_deferred,
@@ -137,8 +142,7 @@ class CycleReport:
     def unmapped_lines(self) -> list[str]:
         """One line per (pipeline, stage) that no mapping names, with its deal count."""
         return [
-            (f"pipeline {pipeline!r}, " if pipeline is not None else "")
-            + f"stage {stage!r} is not in the mapping: {count} deal(s) skipped"
+            unmapped_stage_text(pipeline, stage, count)
             for (pipeline, stage), count in sorted(
                 self.unmapped.items(), key=lambda item: (item[0][0] or "", item[0][1])
             )
@@ -151,4 +155,23 @@ class CycleReport:
     def diff_lines(self) -> list[str]:
         """The actions as lines, grouped by deal and gate (what a dry run prints)."""
         ordered = sorted(self.actions, key=lambda a: (a.deal_id, a.gate_id, a.op))
-        return [a.line() for a in ordered]
+        return [a.line(self.owner_names) for a in ordered]
+
+    def summary_line(self) -> str:
+        """The one line a cycle prints on stdout, live or dry."""
+        if self.dry_run:
+            return (
+                f"dry run: {len(self.planned('create'))} task(s) to create, "
+                f"{len(self.planned('complete'))} to complete, {self.tasks_deferred} deferred; "
+                "nothing was written"
+            )
+        kind = "full" if self.full else "incremental"
+        text = (
+            f"{kind} cycle: {self.deals_read} deal(s) read, {self.tasks_created} task(s) created, "
+            f"{self.tasks_completed} completed, {self.tasks_deferred} deferred"
+        )
+        if self.tasks_refused:
+            text += f", {self.tasks_refused} refused"
+        if self.unmapped_stages:
+            text += f"; {self.unmapped_stages} deal(s) skipped in unmapped stages"
+        return text + (" (interrupted)" if self.interrupted else "")

@@ -23,12 +23,12 @@ from connector.base import Connector
 from connector.errors import CRMError, Interrupted, QuotaExhausted, TerminalError
 from gates import GateConfigError
 from mappings import MappingError
+from state.base import StateError, open_store
 from sync.config import Settings
 from sync.cycle import CycleReport
 from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
 from sync.logs import get_logger, scrub
 from sync.metrics import Metrics, MetricsAddressError, MetricsServer
-from sync.state import StateError, open_store
 from sync.terminal import one_line, printable
 
 log = get_logger("dealgate.daemon")
@@ -49,6 +49,7 @@ def run(
     *,
     once: bool = False,
     dry_run: bool = False,
+    full: bool = False,
     connector: Connector | None = None,
     clock: Clock = utc_now,
     batch_size: int = BATCH_SIZE,
@@ -58,8 +59,9 @@ def run(
     """Run the daemon (or one cycle with `once`); return the process exit code.
 
     `connector` defaults to `sync.factory.build_connector(settings)`. `stop` ends the loop when
-    set (signals set it too). While the CRM's daily quota is down to the reserve the daemon
-    keeps running and tries again every `quota_wait_seconds` (at least one poll interval).
+    set (signals set it too). `full` makes the first cycle read every deal. While the CRM's
+    daily quota is down to the reserve the daemon keeps running and tries again every
+    `quota_wait_seconds` (at least one poll interval).
     """
     from sync.checks import load_method
     from sync.factory import build_connector, interruptible_sleep
@@ -70,7 +72,7 @@ def run(
     except (MappingError, GateConfigError) as exc:
         return _error("; ".join(exc.problems))
     try:
-        store = open_store(settings.state_path, read_only=dry)
+        store = open_store(settings.state_location, read_only=dry)
     except StateError as exc:
         return _error(str(exc))
     stop = stop or threading.Event()
@@ -78,7 +80,7 @@ def run(
         crm = (
             connector
             if connector is not None
-            else build_connector(settings, sleep=interruptible_sleep(stop))
+            else build_connector(settings, sleep=interruptible_sleep(stop), interactive=once)
         )
     except CRMError as exc:
         store.close()
@@ -107,7 +109,14 @@ def run(
 
         with _signals(request_stop):
             return _loop(
-                engine, settings, metrics, stop, once=once, dry=dry, quota_wait=quota_wait_seconds
+                engine,
+                settings,
+                metrics,
+                stop,
+                once=once,
+                dry=dry,
+                full=full,
+                quota_wait=quota_wait_seconds,
             )
     finally:
         if server is not None:
@@ -123,6 +132,7 @@ def _loop(
     *,
     once: bool,
     dry: bool,
+    full: bool = False,
     quota_wait: float = QUOTA_WAIT_SECONDS,
 ) -> int:
     log.info(
@@ -135,7 +145,8 @@ def _loop(
     while not stop.is_set():
         calls_before = engine.connector.api_calls
         try:
-            report = engine.run_cycle(dry_run=dry)
+            report = engine.run_cycle(full=True if full else None, dry_run=dry)
+            full = False
         except Interrupted:
             log.info("cycle_interrupted", reason="shutdown requested while waiting to retry")
             break
@@ -180,22 +191,16 @@ def _summarize(report: CycleReport) -> None:
         full=report.full,
         dry_run=report.dry_run,
         interrupted=report.interrupted,
-        unmapped_stage_deals=report.unmapped_stages,
         unmapped_stages=report.unmapped_lines(),
         missing_fields=report.missing_fields,
-        **{k: v for k, v in report.counts().items() if k != "unmapped_stages"},
+        **report.counts(),
     )
     if report.dry_run:
         for line in report.diff_lines():
             print(line, flush=True)
         for line in report.unmapped_lines():
             print(f"warning: {printable(line)}", flush=True)
-        print(
-            f"dry run: {len(report.planned('create'))} task(s) to create, "
-            f"{len(report.planned('complete'))} to complete, {report.tasks_deferred} deferred; "
-            "nothing was written",
-            flush=True,
-        )
+    print(report.summary_line(), flush=True)
 
 
 @contextmanager

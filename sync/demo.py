@@ -26,6 +26,7 @@ from rich.table import Table
 from connector.base import Connector
 from gates.snapshot import Phase
 from sandbox.serve import sample_configs
+from state.base import open_store
 from sync.checks import load_method
 from sync.config import Settings, parse_settings
 from sync.cycle import CycleReport
@@ -33,7 +34,31 @@ from sync.engine import Engine
 from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.factory import build_connector
 from sync.logs import register_secrets
-from sync.state import open_store
+
+CI_WIDTH = 120  # off a terminal (a CI log, a pipe) rich would wrap at 80 columns
+
+# What each finding means for the operator, in the words of the demo's findings table.
+FINDING_MEANING = {
+    "no_owner": "owner inactive and no tasks.fallback_owner: its tasks were not created",
+    "stage_ahead_of_evidence": "the CRM stage is ahead of the evidence (a skipped step)",
+    "approval_rejected": "the customer's approval was rejected",
+    "close_date_passed": "the close date is in the past while the deal is open",
+    "opponent_key_person": "a decision maker or approver is an opponent, with no counter-plan",
+    "single_threaded": "at most one contact on the deal",
+}
+
+NEXT_STEPS = (
+    "Next, try:",
+    "  dealgate sandbox serve                    # this sandbox, kept running; prints a config",
+    "  dealgate audit --config FILE -f html -o audit.html   # the managers' report of it",
+    "  dealgate init --crm hubspot --output dealgate.yaml   # for your own CRM",
+)
+
+
+def demo_console() -> Console:
+    """A console for the demo: the terminal's width, or CI_WIDTH columns off a terminal."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=CI_WIDTH)
 
 
 @contextmanager
@@ -99,17 +124,17 @@ def _print_report(
         f"{report.deals_evaluated} evaluated, {report.tasks_created} tasks created, "
         f"{report.tasks_deferred} deferred by the per-owner cap, {report.api_calls} API calls."
     )
-    table = Table(title="Deals per phase")
+    table = Table(title="Deals per phase", title_justify="left")
     table.add_column("phase")
     table.add_column("deals", justify="right")
     for phase in [*(p.value for p in Phase), "(closed lost)"]:
         if phases[phase]:
             table.add_row(phase, str(phases[phase]))
     if unmapped:
-        table.add_row("(stage not mapped: skipped)", str(unmapped))
+        table.add_row("(stage not in the mapping: skipped)", str(unmapped))
     console.print(table)
 
-    table = Table(title="Gates failing most")
+    table = Table(title="Gates failing most", title_justify="left")
     table.add_column("gate")
     table.add_column("deals failing", justify="right")
     for gate_id, count in failing.most_common(8):
@@ -119,7 +144,7 @@ def _print_report(
     per_owner = Counter(
         a.owner_id or "?" for a in report.actions if a.op == "create" and a.ok is not False
     )
-    table = Table(title="Tasks created per owner")
+    table = Table(title="Tasks created per owner", title_justify="left")
     table.add_column("owner")
     table.add_column("tasks", justify="right")
     for owner_id, count in per_owner.most_common():
@@ -127,11 +152,12 @@ def _print_report(
     console.print(table)
     findings = Counter(f.code.value for _, f in report.findings)
     if findings:
-        table = Table(title="Deal findings of the planner")
-        table.add_column("finding")
+        table = Table(title="Deal findings of the planner", title_justify="left")
+        table.add_column("finding", no_wrap=True)
         table.add_column("deals", justify="right")
+        table.add_column("what it means")
         for code, count in findings.most_common():
-            table.add_row(code, str(count))
+            table.add_row(code, str(count), FINDING_MEANING.get(code, ""))
         console.print(table)
     for line in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(line)}")
@@ -139,7 +165,7 @@ def _print_report(
 
 def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleReport:
     """Run the demo and print its summary; returns the cycle report."""
-    console = console or Console()
+    console = console or demo_console()
     with (
         _sandbox(crm) as (box, config_text),
         tempfile.TemporaryDirectory(prefix="dealgate-demo-") as tmp,
@@ -150,7 +176,7 @@ def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleRepor
         register_secrets(settings.secrets())
         mapping, catalog = load_method(settings)
         connector = build_connector(settings)
-        store = open_store(settings.state_path)
+        store = open_store(settings.state_location)
         try:
             engine = Engine(settings, connector, store, mapping=mapping, catalog=catalog)
             report = engine.run_cycle()
@@ -164,11 +190,9 @@ def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleRepor
             sample = _task_as_rep_sees_it(box, crm, created[0].task_id or "")
             if sample is not None:
                 subject, body = sample
-                console.print(
-                    Panel(
-                        escape(body.strip()),
-                        title=f"A task as the rep sees it: {escape(subject)}",
-                        expand=False,
-                    )
-                )
+                # the subject on a line of its own: as a panel title it was cut to the body's width
+                console.print(f"[bold]A task as the rep sees it:[/bold] {escape(subject)}")
+                console.print(Panel(escape(body.strip()), expand=False))
+    for line in NEXT_STEPS:
+        console.print(escape(line), soft_wrap=True)
     return report

@@ -9,12 +9,14 @@ planned again. Killing the process at any point therefore neither duplicates nor
 Memory stays flat in the number of deals: deals stream through, completions are written in
 batches as they are planned, and creates wait in a per-owner quota bounded by owners x cap
 (`sync.planner.OwnerQuota`) until the stream ends, so that the cap keeps the highest priority.
+When a cycle reads every deal is decided in `sync.cadence`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from connector.base import Connector, DealStream, RawDeal, WriteResult
@@ -24,9 +26,12 @@ from gates.results import DealEvaluation
 from gates.snapshot import DealTask
 from mappings import CrmMapping, UnmappedStage
 from mappings.normalize import deal_task
+from state.base import LedgerEntry, StateStore, TaskState
+from sync.cadence import CAP_WINDOW, catch_up_at, full_reason
 from sync.config import Settings
 from sync.cycle import CycleReport, PlannedAction
 from sync.evaluate import EvaluationRun, evaluate_stream
+from sync.fingerprint import method_fingerprint
 from sync.logs import get_logger
 from sync.metadata import CrmMetadata
 from sync.planner import (
@@ -40,7 +45,7 @@ from sync.planner import (
     plan_deleted,
 )
 from sync.recovery import reconcile_intents
-from sync.state import LedgerEntry, StateStore, TaskState
+from sync.vanished import settle_vanished
 
 log = get_logger("dealgate.engine")
 
@@ -88,30 +93,34 @@ class Engine:
         self.progress_every = max(1, progress_every)
         self.stop_requested = threading.Event()
         self.metadata: CrmMetadata | None = None  # read on full cycles (sync/metadata.py)
+        self.fingerprint = method_fingerprint(mapping, catalog)
 
     def request_stop(self) -> None:
         """Finish the write batch in flight, then end the cycle without starting another."""
         self.stop_requested.set()
 
+    def full_reason(self, now: datetime) -> str | None:
+        """Why the next cycle must read every deal, or None (`sync.cadence.full_reason`)."""
+        return full_reason(self.store, self.fingerprint, self.settings.full_rescan_hours, now)
+
     def wants_full(self, now: datetime) -> bool:
-        """Full the first time, after deferrals, and every `full_rescan_hours`."""
-        last = self.store.last_full_rescan()
-        if last is None or self.store.cursor() is None or self.store.catch_up_pending():
-            return True
-        return now - last >= timedelta(hours=self.settings.full_rescan_hours)
+        """Full the first time, when the method changed, when deferred tasks fit again, and
+        every `full_rescan_hours`."""
+        return self.full_reason(now) is not None
 
     def run_cycle(self, full: bool | None = None, dry_run: bool = False) -> CycleReport:
         """One cycle. Raises CRMError when the cycle failed as a whole (nothing half-recorded:
         the cursor moves only after a complete cycle)."""
         dry = dry_run or self.settings.dry_run
         now = self.clock()
-        full = self.wants_full(now) if full is None else full
-        if not full and self.store.cursor() is None:
-            full = True
+        reason = self.full_reason(now) if full is None else ("requested" if full else None)
+        if reason is None and self.store.cursor() is None:
+            reason = "first cycle"
+        full = reason is not None
         report = CycleReport(full=full, dry_run=dry, started_at=now)
         calls_before = self.connector.api_calls
         run_id = None if dry else self.store.start_run(now, full=full)
-        log.info("cycle_start", full=full, dry_run=dry)
+        log.info("cycle_start", full=full, dry_run=dry, full_reason=reason)
         status = "failed"
         try:
             _Cycle(self, report, now, dry).run()
@@ -147,10 +156,15 @@ class _Cycle:
         self.report = report
         self.now = now
         self.dry = dry
-        self.quota = OwnerQuota(engine.settings.tasks.max_new_per_owner)
+        self.window = engine.store.tasks_created_since(now - CAP_WINDOW)
+        self.quota = OwnerQuota(
+            engine.settings.tasks.max_new_per_owner,
+            {owner: len(times) for owner, times in self.window.items()},
+        )
         self.completions: list[PlannedComplete] = []
         self.tracked: set[str] = set()
         self.seen: set[str] = set()
+        self.in_force: dict[str | None, frozenset[str]] = {}
 
     @property
     def stopping(self) -> bool:
@@ -163,6 +177,7 @@ class _Cycle:
         if report.full or e.metadata is None:
             e.metadata = CrmMetadata.read(e.connector)
         stages, owners, existing = e.metadata.stages, e.metadata.owners, e.metadata.existing
+        report.owner_names = {o.id: o.name for o in owners.values() if o.name}
         report.missing_fields = e.mapping.missing_fields(existing)
         if report.missing_fields:
             log.warning("missing_fields", fields=report.missing_fields)
@@ -195,6 +210,7 @@ class _Cycle:
             ):
                 snap = item.snapshot
                 state = self._state(snap.id, snap.name, snap.owner_id, item.evaluation, snap.tasks)
+                state = replace(state, gates_in_force=self._in_force(snap.pipeline))
                 self._apply(plan_deal(state, ctx))
         finally:
             report.deals_read = run.deals_read
@@ -209,9 +225,17 @@ class _Cycle:
             report.interrupted = True
             return
         # deleted deals: the delete log of an incremental read, or what a full read no longer has
+        # once the CRM confirms the deletion (sync.vanished)
         gone = [d for d in stream.deleted_ids if d in self.tracked]
         if report.full:
-            gone += sorted(self.tracked - self.seen - set(gone))
+            vanished = settle_vanished(e.connector, self.tracked, self.seen, run.deals_read, gone)
+            gone += vanished.deleted
+            if vanished.unconfirmed:
+                report.warnings.append(
+                    f"{len(vanished.unconfirmed)} tracked deal(s) missing from the full read "
+                    "and not confirmed deleted by the CRM: their tasks are left open"
+                )
+                log.warning("deals_vanished_unconfirmed", deal_ids=vanished.unconfirmed[:20])
         for deal_id in gone:
             self.completions.extend(plan_deleted(deal_id, e.store.entries(deal_id)))
         self._flush_completions()
@@ -227,12 +251,23 @@ class _Cycle:
             e.store.save_cursor(stream.cursor)
             if report.full:
                 e.store.save_full_rescan(self.now)
+                e.store.save_method_fingerprint(e.fingerprint)
                 e.store.prune_snoozes(self.now)
                 e.store.prune_ledger(ledger_cutoff(self.now, e.settings.tasks.snooze_days))
             # with max_new_per_owner 0 nothing is ever created, so nothing is waiting either:
-            # a deferral must not turn every cycle into a full rescan
-            cap = e.settings.tasks.max_new_per_owner
-            e.store.save_catch_up_pending(cap > 0 and self.quota.deferred > 0)
+            # a deferral must not turn every cycle into a full one (`catch_up_at` is None)
+            window = e.store.tasks_created_since(self.now - CAP_WINDOW)
+            limit = e.settings.tasks.max_new_per_owner
+            e.store.save_catch_up_at(
+                catch_up_at(window, self.quota.deferred_owners, limit, self.now)
+            )
+
+    def _in_force(self, pipeline: str | None) -> frozenset[str]:
+        key = self.e.catalog.pipeline_key(pipeline)
+        if key not in self.in_force:
+            gates = self.e.catalog.for_pipeline(pipeline)
+            self.in_force[key] = frozenset(g.id for g in gates if g.enabled)
+        return self.in_force[key]
 
     def _raw(self, stream: DealStream) -> Iterator[RawDeal]:
         every = self.e.progress_every
@@ -331,7 +366,12 @@ class _Cycle:
             report.add_action(PlannedAction.completing(c, result))
             if ok:
                 report.tasks_completed += 1
-            elif c.reason != "deleted":  # a deleted deal's tasks may be gone with it
+            elif c.reason == "deleted":  # a deleted deal's tasks may be gone with it
+                pass
+            elif result is None:  # the answer did not say: the next read shows what happened
+                log.warning("complete_outcome_unknown", deal_id=t.deal_id, gate_id=t.gate_id)
+                continue  # the entry stays COMPLETING
+            else:
                 report.tasks_refused += 1
                 _log_refusal("complete", t.deal_id, t.gate_id, result)
             gone_anyway = ok or c.reason == "deleted"
@@ -395,6 +435,7 @@ class _Cycle:
             else:  # no answer for this item: find out from the CRM itself
                 unsure.append(intent)
         store.upsert(opened, self.e.clock())
+        store.record_tasks_created([e.owner_id or "" for e in opened], self.now)
         store.drop(refused)
         if unsure:
             self.e.reconcile_intents(unsure)

@@ -22,6 +22,15 @@ from sync.logs import get_logger
 
 log = get_logger("dealgate.evaluate")
 
+
+def unmapped_stage_text(pipeline: str | None, stage: str, deals: int | None = None) -> str:
+    """The one wording of a stage no mapping names, everywhere dealgate says it (run log and
+    summary, demo, audit reports, check-config); with `deals`, how many were skipped."""
+    where = f"pipeline {pipeline!r}, " if pipeline is not None else ""
+    skipped = "its deals are skipped" if deals is None else f"{deals} deal(s) skipped"
+    return f"{where}stage {stage!r} is not in the mapping: {skipped}"
+
+
 MAX_KEPT_MESSAGES = 1000  # warnings and errors kept for the run summary; every one is logged
 
 
@@ -79,8 +88,7 @@ def evaluate_stream(
         if isinstance(normalized, UnmappedStage):
             key = (normalized.pipeline, normalized.stage)
             if key not in run.unmapped_stages:
-                where = f"pipeline {key[0]!r}, " if key[0] is not None else ""
-                message = f"stage {where}{key[1]!r} is not in the mapping: its deals are skipped"
+                message = unmapped_stage_text(*key)
                 log.warning("unmapped_stage", pipeline=key[0], stage=key[1], message=message)
                 run._keep(run.warnings, message)
             run.unmapped_stages[key] += 1

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from connector.base import Connector
 from connector.errors import Interrupted
+from connector.retry import RetryPolicy
 from sync.config import Settings
 
 Sleep = Callable[[float], None]
@@ -25,12 +26,35 @@ def interruptible_sleep(stop: threading.Event) -> Sleep:
     return sleep
 
 
-def build_connector(settings: Settings, *, sleep: Sleep = time.sleep) -> Connector:
-    """The connector for `settings.crm`, configured from its section of the settings."""
+INTERACTIVE_UNREACHABLE_ATTEMPTS = 2  # a refused port or unknown host: one retry, then the error
+
+
+def build_connector(
+    settings: Settings, *, sleep: Sleep = time.sleep, interactive: bool = False
+) -> Connector:
+    """The connector for `settings.crm`, configured from its section of the settings.
+
+    `interactive` (check-config, audit, schema install, run --once): a CRM that cannot be
+    reached at all (connection refused, unknown host) fails after one quick retry, naming the
+    address, instead of the daemon's full backoff; every other retry stays as configured."""
     if settings.crm == "salesforce":
         from connector.salesforce import SalesforceConnector
 
-        return SalesforceConnector(settings.salesforce, sleep=sleep)
+        sf = settings.salesforce
+        return SalesforceConnector(
+            sf, sleep=sleep, policy=_policy(sf.retry_attempts, sf.max_retry_seconds, interactive)
+        )
     from connector.hubspot import HubSpotConnector
 
-    return HubSpotConnector(settings.hubspot, sleep=sleep)
+    hs = settings.hubspot
+    return HubSpotConnector(
+        hs, sleep=sleep, policy=_policy(hs.retry_attempts, hs.max_retry_seconds, interactive)
+    )
+
+
+def _policy(attempts: int, max_wait_seconds: float, interactive: bool) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=attempts,
+        max_wait_seconds=max_wait_seconds,
+        unreachable_attempts=INTERACTIVE_UNREACHABLE_ATTEMPTS if interactive else None,
+    )

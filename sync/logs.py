@@ -2,8 +2,12 @@
 
 Secrets never reach the output: `redact` runs last before rendering and masks
 - values under secret-looking keys (token, secret, password, session_id, authorization, ...),
-- every secret value registered from the settings, wherever it appears inside a string,
-- bearer tokens and `Authorization:` headers inside free text (exception messages, URLs).
+- every secret value registered from the settings, wherever it appears inside a string; except
+  that a value which is a plain short word (letters only, at most 8, such as the sandbox's token
+  `sandbox`) cannot be told apart from the words of a message, so it is masked only where it
+  stands as a credential (the two rules below), never in ordinary text,
+- bearer tokens, `Authorization:` headers and URL passwords (`user:pw@host`) inside free text
+  (exception messages, URLs).
 """
 
 from __future__ import annotations
@@ -21,23 +25,32 @@ from sync.terminal import printable
 
 MASK = "***"
 SECRET_KEY = re.compile(
-    r"(token|secret|password|passwd|session_?id|authorization|api_?key|private_key|sid)$",
+    r"(token|secret|password|passwd|session_?id|authorization|api_?key|service_?key|private_key|sid)$",
     re.IGNORECASE,
 )
 _INLINE = [
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]+"),
     re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\",\s}]+(?:\s+[^'\",\s}]+)?"),
     re.compile(r"(?i)((?:access_token|session_id|sid|password|client_secret)=)[^&\s'\"]+"),
+    re.compile(r"(\w+://[^:/@\s'\"]+:)[^@/\s'\"]+(?=@)"),  # the password in user:pw@host
 ]
 
 _lock = threading.Lock()
 _registered: set[str] = set()
 
 
+PLAIN_WORD_MAX = 8  # a secret of letters only, this short, reads as a word of the message
+
+
+def _plain_word(value: str) -> bool:
+    return value.isalpha() and len(value) <= PLAIN_WORD_MAX
+
+
 def register_secrets(values: Iterable[str]) -> None:
-    """Remember secret values so that they are masked wherever they appear."""
+    """Remember secret values so that they are masked wherever they appear (a plain short word
+    only where it stands as a credential)."""
     with _lock:
-        _registered.update(v for v in values if v and len(v) >= 4)
+        _registered.update(v for v in values if v and len(v) >= 4 and not _plain_word(v))
 
 
 def scrub(text: str) -> str:

@@ -11,6 +11,8 @@ Rules (docs/design.md sections 3 and 5):
   evaluated for the deal's phase, with one exception: once a deal is won (delivery,
   maintenance), the open tasks of selling-phase gates are moot ("selling gates are moot once the
   contract is signed") and are completed when `tasks.close_when_passed` is on.
+- The open tasks of a gate that is no longer in force for the deal (turned off, removed from the
+  catalog, or off for the deal's pipeline) are moot too, and completed the same way.
 - A deal out of scope (closed lost, deleted, moved to an unmapped stage) has its open dealgate
   tasks completed.
 - Snooze: a task dealgate knows (ledger) that is found completed or gone while its gate still
@@ -18,8 +20,9 @@ Rules (docs/design.md sections 3 and 5):
   is found completed starts it at its completion time. No task for that gate before it ends.
 - Owner: the deal owner when active, else `tasks.fallback_owner` (unless it is known inactive),
   else no task and a `no_owner` finding.
-- New tasks per owner per run are capped (`OwnerQuota`); the rest are deferred, highest priority
-  first: skipped-phase gates, then phase order, then catalog order, then the order deals came in.
+- New tasks per owner over a rolling 24 hours are capped (`OwnerQuota`); the rest are deferred,
+  highest priority first: skipped-phase gates, then phase order, then catalog order, then the
+  order deals came in.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ from connector.base import Owner, Priority, TaskComplete, TaskCreate
 from gates.phases import PHASE_ORDER
 from gates.results import DealEvaluation, Finding, FindingCode, GateResult, Outcome
 from gates.snapshot import SELLING_PHASES, WON_PHASES, DealTask, Phase
+from state.base import LedgerEntry, Snooze, TaskState
 from sync.config import TasksSettings
-from sync.state import LedgerEntry, Snooze, TaskState
 from sync.texts import GateWording, task_body, task_subject
 
 # why a task is completed
@@ -44,6 +47,7 @@ PASSED = "passed"
 LEFT_SCOPE = "left_scope"
 DELETED = "deleted"
 MOOT = "moot"  # a selling gate's task on a won deal
+GATE_OFF = "gate_off"  # the gate is turned off, removed, or off for the deal's pipeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class DealState:
     tasks: tuple[DealTask, ...] = ()
     ledger: tuple[LedgerEntry, ...] = ()
     snoozes: tuple[Snooze, ...] = ()
+    gates_in_force: frozenset[str] | None = None  # enabled gates for the deal's pipeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,7 @@ class PlannedCreate:
 class PlannedComplete:
     task: TaskComplete
     deal_name: str
-    reason: str  # PASSED | LEFT_SCOPE | DELETED | MOOT
+    reason: str  # PASSED | LEFT_SCOPE | DELETED | MOOT | GATE_OFF
 
 
 @dataclass
@@ -258,24 +263,37 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
             priority=Priority.HIGH if result.skipped_phase else Priority.NORMAL,
         )
         plan.creates.append(PlannedCreate(create, deal.name, priority_rank(result, order[gate_id])))
-    if evaluation.phase in WON_PHASES and ctx.policy.close_when_passed:
+    if ctx.policy.close_when_passed:
+        in_force = deal.gates_in_force
         for gate_id, open_tasks in open_by_gate.items():
             gate = ctx.gates.get(gate_id)
-            if gate_id not in results and gate is not None and gate.phase in SELLING_PHASES:
+            if in_force is not None and gate_id not in in_force:
+                _complete_all(deal, open_tasks, GATE_OFF, plan)
+            elif (
+                evaluation.phase in WON_PHASES
+                and gate_id not in results
+                and gate is not None
+                and gate.phase in SELLING_PHASES
+            ):
                 _complete_all(deal, open_tasks, MOOT, plan)
     if unowned:
-        who = (
-            f"the deal's owner {deal.owner_id} is inactive or unknown"
-            if deal.owner_id
-            else "the deal has no owner"
-        )
-        plan.findings.append(
-            Finding(
-                FindingCode.NO_OWNER,
-                f"{unowned} task(s) not created: {who} and no usable tasks.fallback_owner is set",
-            )
-        )
+        plan.findings.append(no_owner_finding(deal.owner_id, unowned))
     return plan
+
+
+def no_owner_finding(owner_id: str | None, tasks: int, *, planned: bool = False) -> Finding:
+    """The `no_owner` finding: `tasks` task(s) have nobody to go to (`planned`: in an audit,
+    which writes nothing, they would not be created)."""
+    who = (
+        f"the deal's owner {owner_id} is inactive or unknown"
+        if owner_id
+        else "the deal has no owner"
+    )
+    verb = "would not be created" if planned else "not created"
+    return Finding(
+        FindingCode.NO_OWNER,
+        f"{tasks} task(s) {verb}: {who} and no usable tasks.fallback_owner is set",
+    )
 
 
 def plan_deleted(deal_id: str, ledger: Sequence[LedgerEntry]) -> list[PlannedComplete]:
@@ -288,20 +306,28 @@ def plan_deleted(deal_id: str, ledger: Sequence[LedgerEntry]) -> list[PlannedCom
 
 
 class OwnerQuota:
-    """At most `limit` new tasks per owner per run, the highest priority ones.
+    """At most `limit` new tasks per owner over a rolling 24 hours, the highest priority ones.
 
-    Memory is bounded by owners x limit, whatever the number of deals: each owner keeps a heap of
-    its best creates so far, and an offer that does not fit pushes out the worst one. A create for
-    a (deal, gate) already kept is ignored: a deal the CRM returns twice in one read (paging over
-    records that change under it) never gets two tasks for one gate.
+    `used` says how many tasks each owner already received within the window (the state keeps
+    them), so an owner's room in this cycle is `limit - used`. Memory is bounded by owners x
+    limit, whatever the number of deals: each owner keeps a heap of its best creates so far, and
+    an offer that does not fit pushes out the worst one. A create for a (deal, gate) already kept
+    is ignored: a deal the CRM returns twice in one read (paging over records that change under
+    it) never gets two tasks for one gate.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, used: Mapping[str, int] | None = None) -> None:
         self.limit = limit
+        self.used = dict(used or {})
         self._heaps: dict[str, list[tuple[tuple[int, int, int, int], int, PlannedCreate]]] = {}
         self._kept: set[tuple[str, str]] = set()
         self._seq = 0
         self.deferred = 0
+        self.deferred_owners: set[str] = set()
+
+    def room(self, owner_id: str) -> int:
+        """New tasks `owner_id` may still receive in this cycle."""
+        return max(0, self.limit - self.used.get(owner_id, 0))
 
     def offer(self, create: PlannedCreate) -> PlannedCreate | None:
         """Keep `create` if it fits; return what was deferred (it, or one it pushed out)."""
@@ -309,17 +335,21 @@ class OwnerQuota:
         if identity in self._kept:
             return None
         self._seq += 1
-        if self.limit <= 0:
+        owner_id = create.task.owner_id
+        room = self.room(owner_id)
+        if room <= 0:
             self.deferred += 1
+            self.deferred_owners.add(owner_id)
             return create
         key = (*create.rank, self._seq)
         negated = (-key[0], -key[1], -key[2], -key[3])
-        heap = self._heaps.setdefault(create.task.owner_id, [])
-        if len(heap) < self.limit:
+        heap = self._heaps.setdefault(owner_id, [])
+        if len(heap) < room:
             heapq.heappush(heap, (negated, self._seq, create))
             self._kept.add(identity)
             return None
         self.deferred += 1
+        self.deferred_owners.add(owner_id)
         if negated > heap[0][0]:  # better than the worst kept one
             _, _, worst = heapq.heapreplace(heap, (negated, self._seq, create))
             self._kept.add(identity)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from connector.base import Connector
+from state.base import LedgerEntry, StateStore, TaskState
 from sync.logs import get_logger
-from sync.state import LedgerEntry, StateStore, TaskState
 
 log = get_logger("dealgate.recovery")
 

@@ -29,6 +29,7 @@ class Key:
     description: str
     section: bool  # a nested model (its keys follow)
     bounds: str = ""  # the allowed range of a number, e.g. "1 to 86400"
+    legacy: bool = False  # still read for older files; `dealgate init` leaves it out
 
 
 def _bounds(info: Any) -> str:
@@ -67,6 +68,9 @@ def _type_name(annotation: Any) -> str:
 def _model_of(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        models = [m for m in map(_model_of, typing.get_args(annotation)) if m is not None]
+        return models[0] if len(models) == 1 else None
     return None
 
 
@@ -86,6 +90,7 @@ def iter_keys(model: type[BaseModel] = Settings, prefix: str = "") -> Iterator[K
         if isinstance(default, SecretStr):
             default = None
         path = f"{prefix}{name}"
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         yield Key(
             path,
             _type_name(annotation),
@@ -93,26 +98,60 @@ def iter_keys(model: type[BaseModel] = Settings, prefix: str = "") -> Iterator[K
             info.description or "",
             nested is not None,
             _bounds(info),
+            bool(extra.get("legacy")),
         )
         if nested is not None:
             yield from iter_keys(nested, f"{path}.")
 
 
 _STARTER_VALUES: dict[str, dict[str, str]] = {
-    "hubspot": {
-        "crm": "hubspot",
-        "hubspot.access_token": "${HUBSPOT_ACCESS_TOKEN}",
-        "hubspot.refresh_token": "null",
-        "hubspot.client_secret": "null",
-    },
+    "hubspot": {"crm": "hubspot"},
     "salesforce": {
         "crm": "salesforce",
         "salesforce.instance_url": "https://yourorg.my.salesforce.com",
-        "salesforce.auth.session_id": "${SF_SESSION_ID}",
-        "salesforce.auth.password": "null",
-        "salesforce.auth.security_token": "null",
-        "salesforce.auth.client_secret": "null",
     },
+}
+
+# The sign-in sections: the method recommended for a daemon, filled in; the others commented.
+# tests/foundation/test_docs.py checks that every key of the auth models appears here.
+_AUTH_STARTERS: dict[str, str] = {
+    "hubspot.auth": """\
+method: service_key
+service_key: ${HUBSPOT_SERVICE_KEY}
+# A legacy private app (HubSpot no longer creates them; existing ones keep working):
+#   method: private_app
+#   access_token: ${HUBSPOT_ACCESS_TOKEN}
+# A project app (developer platform 2025.2 or later) with static auth:
+#   method: static_token
+#   access_token: ${HUBSPOT_STATIC_TOKEN}
+# A project app with OAuth; dealgate renews the access token itself:
+#   method: oauth
+#   client_id: your-app-client-id
+#   client_secret: ${HUBSPOT_CLIENT_SECRET}
+#   refresh_token: ${HUBSPOT_REFRESH_TOKEN}""",
+    "salesforce.auth": """\
+method: jwt
+username: dealgate-integration@yourorg.com
+consumer_key: ${SF_CONSUMER_KEY}
+private_key_file: dealgate-jwt.key
+login_url: https://yourorg.my.salesforce.com
+# An External Client App with the client credentials flow and a run-as user:
+#   method: client_credentials
+#   consumer_key: ${SF_CONSUMER_KEY}
+#   consumer_secret: ${SF_CONSUMER_SECRET}
+# The OAuth username-password flow of an External Client App (Salesforce advises against it;
+# without consumer_key and consumer_secret, password uses SOAP login(), retired in Summer '27):
+#   method: password
+#   username: dealgate-integration@yourorg.com
+#   password: ${SF_PASSWORD}
+#   security_token: ${SF_SECURITY_TOKEN:-}
+#   consumer_key: ${SF_CONSUMER_KEY}
+#   consumer_secret: ${SF_CONSUMER_SECRET}
+# A bare session id (tests, one-off audits; it cannot renew itself):
+#   method: session
+#   session_id: ${SF_SESSION_ID}
+# Without login_url, dealgate logs in at https://{domain}.salesforce.com:
+#   domain: login""",
 }
 
 
@@ -141,14 +180,21 @@ def starter_config(crm: str) -> str:
         "# Check it with: dealgate check-config --config THIS_FILE",
         "",
     ]
+    auth = f"{crm}.auth"
     for key in iter_keys():
         if key.path == other or key.path.startswith(f"{other}."):
+            continue
+        if key.legacy or key.path.startswith(f"{auth}."):
             continue
         depth = key.path.count(".")
         indent = "  " * depth
         leaf = key.path.rsplit(".", 1)[-1]
         if key.description:
             out.append(f"{indent}# {key.description}")
+        if key.path == auth:
+            out.append(f"{indent}{leaf}:")
+            out += [f"{indent}  {line}" for line in _AUTH_STARTERS[auth].splitlines()]
+            continue
         if key.section:
             out.append(f"{indent}{leaf}:")
             continue

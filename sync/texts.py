@@ -4,6 +4,10 @@ A task names what is missing (the gate and its reasons), why it matters (the gat
 the method) and how to close it. The connector adds the `dealgate:<gate_id>` marker line to the
 body itself (`connector.markers`), so the body here is plain text without it.
 
+Text from the CRM (the deal name; contact names and field values inside the reasons) is data,
+never structure: it passes through `connector.markers.inline`, so whatever characters it holds it
+stays inside its own line and can neither forge nor hide a marker.
+
 The reasons come as `GateResult.reasons`: English strings that, when the evaluator made them,
 are `gates.reasons.Reason`s and so can be written in the task's language too.
 """
@@ -13,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from connector.markers import SUBJECT_MAX, clip, inline
 from gates.reasons import localize
 
 SUBJECT_PREFIX = "[dealgate] "
-SUBJECT_MAX = 255  # Salesforce Task.Subject
+DEAL_NAME_MAX = 255  # a deal name longer than this is cut in the body (HubSpot allows 65,536)
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -60,14 +65,10 @@ class GateWording(Protocol):
     def how(self) -> Wording: ...
 
 
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def task_subject(gate: GateWording, language: str = "en") -> str:
     """`[dealgate] <gate title>`, at most 255 characters."""
     title = " ".join(gate.title.get(language).split()) or gate.id
-    return _truncate(SUBJECT_PREFIX + title, SUBJECT_MAX)
+    return clip(SUBJECT_PREFIX + title, SUBJECT_MAX)
 
 
 def task_body(
@@ -80,12 +81,16 @@ def task_body(
 ) -> str:
     """The plain-text body: deal, what is missing (with the gate's reasons), why, how.
 
-    Reasons are written in `language` (gates.reasons.localize); plain strings as they are.
+    Reasons are written in `language` (gates.reasons.localize); plain strings as they are. The
+    deal name and every reason are made inline (`connector.markers.inline`): one line each.
     """
     labels = _LABELS.get(language, _LABELS["en"])
-    lines = [f"{labels['deal']}: {deal_name}" if deal_name else None]
+    name = clip(inline(deal_name).strip(), DEAL_NAME_MAX)
+    lines = [f"{labels['deal']}: {name}" if name else None]
     lines.append(f"{labels['missing']}: {gate.title.get(language)}")
-    lines.extend(f"- {localize(reason, language)}" for reason in reasons if reason.strip())
+    lines.extend(
+        f"- {inline(localize(reason, language)).strip()}" for reason in reasons if reason.strip()
+    )
     why = gate.why.get(language).strip()
     if why:
         lines.append(f"{labels['why']}: {why}")

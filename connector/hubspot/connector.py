@@ -30,12 +30,13 @@ from connector.errors import (
     PermissionDenied,
     RequestRejected,
 )
-from connector.hubspot import schema, vocab
-from connector.hubspot.reads import marker_tasks_by_deal
+from connector.hubspot import access, schema, vocab
+from connector.hubspot.reads import deleted_deals, marker_tasks_by_deal
 from connector.hubspot.records import stage_infos
 from connector.hubspot.streams import ReadContext, changed_read, full_read
 from connector.hubspot.transport import Transport
 from connector.hubspot.writes import TaskWriter
+from connector.names import person_name
 from connector.retry import RetryPolicy
 from connector.settings import HubSpotSettings
 
@@ -47,7 +48,7 @@ def _utc_now() -> datetime:
 
 
 class HubSpotConnector:
-    """dealgate's HubSpot connector (private app token, or OAuth with refresh)."""
+    """dealgate's HubSpot connector (service key, private app or static token, or OAuth)."""
 
     crm = "hubspot"
     crm_name = "HubSpot"
@@ -79,46 +80,53 @@ class HubSpotConnector:
 
     # -- connection and schema ---------------------------------------------------------------
     def _granted_scopes(self) -> set[str] | None:
-        """Scopes of the token from HubSpot's introspection endpoint, None if unavailable."""
+        """Scopes of the credential from HubSpot's introspection endpoints, None where HubSpot
+        has none for it (service keys, static tokens) or it answered with no list."""
+        method = self.transport.auth.method
         try:
-            if self.transport.can_refresh:
+            if method == "oauth" and not self.transport.token:
+                self.transport.refresh()  # the token to introspect
+            if method == "oauth":
                 answer = self.transport.call(
                     "OAuth token check", "oauth.access_tokens", "get", self.transport.token
                 )
-            else:
+            elif method == "private_app":
                 answer = self.transport.post(
                     "access token check",
                     vocab.PRIVATE_APP_TOKEN_INFO,
                     {"tokenKey": self.transport.token},
                 )
+            else:
+                return None
         except RequestRejected:
             return None
         scopes = answer.get("scopes")
         return {str(s) for s in scopes} if isinstance(scopes, list) else None
 
+    def _scope_problems(self) -> list[str]:
+        """Missing scopes: from introspection where HubSpot offers it, else by probing."""
+        scopes = self._granted_scopes()
+        if scopes is None:
+            return access.probe_problems(self.transport, self.transport.auth)
+        name = access.CREDENTIAL_NAMES[self.transport.auth.method]
+        return [
+            f"HubSpot: the {name} lacks scope {' or '.join(probe.scopes)} (to {probe.purpose})"
+            for probe in access.PROBES
+            if scopes.isdisjoint(probe.scopes)
+        ]
+
     @guarded
     def check(self) -> list[str]:
-        """Token valid, scopes granted, task->deal association type known; problem lines."""
-        problems: list[str] = []
+        """Credential valid, scopes granted, task->deal association type known; problem
+        lines."""
         try:
-            scopes = self._granted_scopes()
+            problems = self._scope_problems()
         except AuthError as error:
             return [f"HubSpot: {error.message}"]
         except CRMError as error:
             return [f"HubSpot at {self.settings.base_url}: {error}"]
-        needed = [
-            *(
-                (choice, "read deals, contacts, tasks, owners and pipelines")
-                for choice in vocab.READ_SCOPES
-            ),
-            *((choice, "create and complete tasks") for choice in vocab.WRITE_SCOPES),
-        ]
-        if scopes is not None:
-            for choice, purpose in needed:
-                if scopes.isdisjoint(choice):
-                    problems.append(
-                        f"HubSpot: the token lacks scope {' or '.join(choice)} (to {purpose})"
-                    )
+        if problems:
+            return problems
         probes: list[tuple[str, Callable[[], object]]] = [
             ("pipelines", self.stages),
             ("deal properties", self.existing_fields),
@@ -174,9 +182,7 @@ class HubSpotConnector:
                     kwargs["after"] = after
                 page = self.transport.call("owners", "owners", "get_page", **kwargs)
                 for owner in page.get("results") or []:
-                    name = " ".join(
-                        part for part in (owner.get("firstName"), owner.get("lastName")) if part
-                    )
+                    name = person_name(owner.get("firstName"), owner.get("lastName"))
                     owner_id = str(owner["id"])
                     found.setdefault(
                         owner_id,
@@ -211,6 +217,11 @@ class HubSpotConnector:
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         """Deals changed since `since`, through deal, contact and task modification times."""
         return changed_read(self._context(spec), since)
+
+    @guarded
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        """Deals HubSpot confirms archived or not found (`reads.deleted_deals`)."""
+        return deleted_deals(self.transport, list(deal_ids))
 
     @guarded
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:

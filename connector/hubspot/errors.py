@@ -26,6 +26,8 @@ from connector.errors import (
     RateLimited,
     RequestRejected,
     ServerError,
+    Unreachable,
+    unreachable,
 )
 from connector.hubspot import vocab
 from connector.retry import retry_after_seconds
@@ -88,7 +90,7 @@ def classify(
     if status == 401:
         return AuthError(
             f"{what}: HubSpot refused the access token (invalid, expired or revoked); "
-            "check hubspot.access_token",
+            "check the credential in hubspot.auth",
             status=status,
             code=code,
         )
@@ -96,10 +98,11 @@ def classify(
         scopes = missing_scopes(parsed)
         if scopes:
             return PermissionDenied(
-                f"{what}: the HubSpot app lacks the scope {' or '.join(scopes)}; "
-                "add it to the private app and update the token",
+                f"{what}: the HubSpot credential lacks the scope {' or '.join(scopes)}; "
+                "add it to the service key or app (hubspot.auth)",
                 status=status,
                 code=code or "MISSING_SCOPES",
+                scopes=tuple(scopes),
             )
         return PermissionDenied(f"{what}: permission denied{suffix}", status=status, code=code)
     if status == 429:
@@ -153,6 +156,9 @@ def translate(
     if isinstance(
         exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
     ):
+        never = unreachable(exc, "HubSpot")
+        if never is not None:
+            return Unreachable(f"{what}: {never.message}", code=NOT_SENT)
         return ConnectionFailed(f"{what}: cannot connect to HubSpot: {exc}", code=NOT_SENT)
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
         return ConnectionFailed(f"{what}: connecting to HubSpot timed out", code=NOT_SENT)

@@ -7,12 +7,13 @@ A chunk is the unit of memory: nothing is kept across chunks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 from connector.base import RawContact, RawDeal, RawTask, ReadSpec
 from connector.hubspot import vocab
+from connector.hubspot.answers import results_of
 from connector.hubspot.records import Json, association_labels, marker_task, raw_contact, raw_deal
 from connector.hubspot.transport import Transport
 
@@ -58,7 +59,7 @@ def associations(transport: Transport, from_type: str, to_type: str, ids: Sequen
                 batch_input_public_fetch_associations_batch_request={"inputs": pending},
             )
             pending = []
-            for result in answer.get("results") or []:
+            for result in results_of(answer, f"{from_type}->{to_type} associations"):
                 from_id = str((result.get("from") or {}).get("id"))
                 bucket = links.setdefault(from_id, [])
                 for link in result.get("to") or []:
@@ -86,9 +87,43 @@ def batch_read(
                 "propertiesWithHistory": [],
             },
         )
-        for record in answer.get("results") or []:
+        for record in results_of(answer, f"{object_type} batch read"):
             found[str(record["id"])] = record
     return found
+
+
+def deleted_deals(transport: Transport, deal_ids: Sequence[str]) -> set[str]:
+    """Of these deals, the ones HubSpot confirms gone: returned by a batch read of archived
+    deals, or named not found (`OBJECT_NOT_FOUND`) by a batch read of live ones. A deal the live
+    read returns is not gone; one of which neither answer says anything is not confirmed.
+    At most two calls per 100 ids."""
+    gone: set[str] = set()
+    for chunk in chunks(unique(deal_ids), vocab.BATCH_READ):
+        for archived in (True, False):
+            pending = [i for i in chunk if i not in gone]
+            if not pending:
+                break
+            what = f"{'archived ' if archived else ''}deals batch read"
+            answer = transport.call(
+                what,
+                _BATCH_API[vocab.DEALS],
+                "read",
+                batch_read_input_simple_public_object_id={
+                    "inputs": [{"id": i} for i in pending],
+                    "properties": [vocab.OBJECT_ID],
+                    "propertiesWithHistory": [],
+                },
+                archived=archived,
+            )
+            returned = {str(r.get("id")) for r in results_of(answer, what)}
+            if archived:
+                gone |= returned & set(pending)
+                continue
+            for error in answer.get("errors") or []:
+                if isinstance(error, Mapping) and error.get("category") == "OBJECT_NOT_FOUND":
+                    ids = (error.get("context") or {}).get("ids") or []
+                    gone |= {str(i) for i in ids if str(i) in pending and str(i) not in returned}
+    return gone
 
 
 def deal_properties(spec: ReadSpec) -> list[str]:

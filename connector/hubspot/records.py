@@ -8,6 +8,7 @@ epoch-millisecond digits depending on the endpoint and property; association lab
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -53,6 +54,25 @@ def record_ms(record: Json, prop: str) -> int | None:
     """Epoch ms of a datetime property of a record (falling back to `updatedAt`)."""
     found = time_ms(props(record).get(prop))
     return found if found is not None else time_ms(record.get("updatedAt"))
+
+
+@dataclass(frozen=True, slots=True)
+class TaskVersion:
+    """One version of a task: its modification time and the values dealgate acts on
+    (`vocab.TASK_WATCHED`, in that order; empty and absent values are the same)."""
+
+    ms: int
+    values: tuple[str | None, ...]
+
+
+def task_version(record: Json) -> TaskVersion | None:
+    """The version of a task record (a write answer or a search result), or None without a
+    readable modification time."""
+    ms = record_ms(record, vocab.TASK_MODIFIED)
+    if ms is None:
+        return None
+    found = props(record)
+    return TaskVersion(ms, tuple(str(found.get(n) or "") or None for n in vocab.TASK_WATCHED))
 
 
 def association_labels(link: Json) -> tuple[str, ...]:

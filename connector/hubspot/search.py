@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from connector.hubspot import vocab
+from connector.hubspot.answers import page_of
 from connector.hubspot.records import Json, record_ms
 from connector.hubspot.transport import Transport
 
@@ -82,7 +83,7 @@ def scan_by_id(
             page = search_page(
                 transport, object_type, query, (vocab.OBJECT_ID, "ASCENDING"), properties, after
             )
-            results = page.get("results") or []
+            results = page_of(page, f"{object_type} search", consumed)
             for record in results:
                 if str(record["id"]) not in exclude:
                     yield record
@@ -118,7 +119,7 @@ def scan_modified(
             page = search_page(
                 transport, object_type, gte, (modified_property, "ASCENDING"), props, after
             )
-            results = page.get("results") or []
+            results = page_of(page, f"{object_type} search", consumed)
             for record in results:
                 record_id = str(record["id"])
                 ts = record_ms(record, modified_property) or lower
@@ -153,5 +154,5 @@ def latest_ms(transport: Transport, object_type: str, modified_property: str) ->
     page = search_page(
         transport, object_type, (), (modified_property, "DESCENDING"), [modified_property], limit=1
     )
-    results = page.get("results") or []
+    results = page_of(page, f"{object_type} search", 0)
     return record_ms(results[0], modified_property) if results else None

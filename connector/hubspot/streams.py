@@ -28,9 +28,10 @@ from typing import Any
 
 from connector.base import Cursor, RawDeal, ReadSpec
 from connector.hubspot import vocab
+from connector.hubspot.answers import results_of
 from connector.hubspot.cursor import Mark, decode, encode
 from connector.hubspot.reads import associations, batch_read, deal_properties, hydrate, in_chunks
-from connector.hubspot.records import Json, record_ms, time_ms, to_ms
+from connector.hubspot.records import Json, TaskVersion, record_ms, task_version, time_ms, to_ms
 from connector.hubspot.search import latest_ms, scan_by_id, scan_modified
 from connector.hubspot.transport import Transport
 
@@ -71,7 +72,8 @@ class ReadContext:
     spec: ReadSpec
     now: datetime
     lookback_ms: int
-    own_writes: Mapping[str, int] = field(default_factory=dict)  # task id -> ms we wrote it at
+    # task id -> the version dealgate's last write left (see `_Linked.is_own_write`)
+    own_writes: Mapping[str, TaskVersion] = field(default_factory=dict)
 
 
 def full_read(ctx: ReadContext) -> HubSpotDealStream:
@@ -160,15 +162,28 @@ class _Linked:
         ctx, modified = self.ctx, self.modified
         start = self.mark.search_from(ctx.lookback_ms)
         changed: list[tuple[str, int]] = []
-        for record in scan_modified(ctx.transport, self.kind, modified, start, [modified]):
+        wanted = [modified, *vocab.TASK_WATCHED] if self.kind == vocab.TASKS else [modified]
+        for record in scan_modified(ctx.transport, self.kind, modified, start, wanted):
             record_id, ms = str(record["id"]), record_ms(record, modified) or 0
-            if self.mark.is_seen(record_id, ms) or ctx.own_writes.get(record_id) == ms:
+            if self.mark.is_seen(record_id, ms) or self.is_own_write(record_id, record):
                 continue
             changed.append((record_id, ms))
             if len(changed) >= vocab.ASSOCIATION_BATCH:
                 yield from self._flush(changed)
         if changed:
             yield from self._flush(changed)
+
+    def is_own_write(self, record_id: str, record: Json) -> bool:
+        """Whether this task version is exactly the one dealgate's own write left.
+
+        The modification time alone cannot tell: someone else's edit in the same millisecond
+        keeps it. So every value dealgate acts on must equal the write answer's too; anything
+        else is a change to read. A version skipped here is not remembered as seen, so a search
+        index that still shows dealgate's version is asked again at the next poll."""
+        if self.kind != vocab.TASKS:
+            return False  # ids are unique per object type only: a contact may share a task's id
+        own = self.ctx.own_writes.get(record_id)
+        return own is not None and own == task_version(record)
 
     def _flush(self, changed: list[tuple[str, int]]) -> Iterator[RawDeal]:
         ctx = self.ctx
@@ -210,7 +225,7 @@ def _archived_deals(transport: Transport) -> Iterator[Json]:
         if after is not None:
             kwargs["after"] = after
         page = transport.call("archived deals", "deals.basic", "get_page", **kwargs)
-        yield from page.get("results") or []
+        yield from results_of(page, "archived deals")
         after = ((page.get("paging") or {}).get("next") or {}).get("after")
         if not after:
             return

@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 from hubspot import HubSpot
+from pydantic import SecretStr
 
 from connector.answers import json_kind, unexpected
 from connector.errors import (
@@ -47,8 +48,10 @@ _APIS: dict[str, Callable[[Any], Any]] = {
     "deals.search": lambda c: c.crm.deals.search_api,
     "deals.basic": lambda c: c.crm.deals.basic_api,
     "deals.batch": lambda c: c.crm.deals.batch_api,
+    "contacts.basic": lambda c: c.crm.contacts.basic_api,
     "contacts.search": lambda c: c.crm.contacts.search_api,
     "contacts.batch": lambda c: c.crm.contacts.batch_api,
+    "tasks.basic": lambda c: c.crm.objects.tasks.basic_api,
     "tasks.search": lambda c: c.crm.objects.tasks.search_api,
     "tasks.batch": lambda c: c.crm.objects.tasks.batch_api,
     "associations.batch": lambda c: c.crm.associations.v4.batch_api,
@@ -100,17 +103,14 @@ class Transport:
             clock=clock,
             sleep=sleep,
         )
-        token = settings.access_token.get_secret_value() if settings.access_token else ""
-        self._refresh_token = (
-            settings.refresh_token.get_secret_value() if settings.refresh_token else None
-        )
-        self._client_secret = (
-            settings.client_secret.get_secret_value() if settings.client_secret else None
-        )
+        self.auth = settings.credentials()
+        token = self.auth.token
+        self._refresh_token = _reveal(self.auth.refresh_token)
+        self._client_secret = _reveal(self.auth.client_secret)
         if not token and not self.can_refresh:
             raise ConfigurationError(
-                "hubspot.access_token is empty (and no refresh_token, client_id and "
-                "client_secret are configured to obtain one)"
+                f"hubspot.auth: the {self.auth.method} credential is empty (and no OAuth "
+                "refresh_token, client_id and client_secret are configured to obtain a token)"
             )
         self._client = HubSpot(access_token=token or None, host=settings.base_url.rstrip("/"))
         # `retry` is a key of the client's config: False turns urllib3's retries off entirely.
@@ -123,7 +123,7 @@ class Transport:
 
     @property
     def can_refresh(self) -> bool:
-        return bool(self._refresh_token and self.settings.client_id and self._client_secret)
+        return bool(self._refresh_token and self.auth.client_id and self._client_secret)
 
     def api(self, name: str) -> Any:
         """The generated API object `name` (see `_APIS`), built on first use."""
@@ -133,7 +133,9 @@ class Transport:
             return self._apis[name]
 
     # -- one request ------------------------------------------------------------------------
-    def _send(self, what: str, fn: Callable[..., Any], search: bool, kwargs: Json) -> Json:
+    def _send(
+        self, what: str, fn: Callable[..., Any], search: bool, kwargs: Json, lenient: bool = False
+    ) -> Json:
         self.limiter.acquire(search=search)
         with self._lock:
             self.api_calls += 1
@@ -152,45 +154,70 @@ class Transport:
                 self.limiter.observe({str(k): str(v) for k, v in dict(raw_headers).items()})
             raise
         self.limiter.observe(headers)
-        return _parse(data, what)
+        return _parse(data, what, lenient)
 
     def _attempt(
-        self, what: str, fn: Callable[..., Any], search: bool, kwargs: Json, idem: bool
+        self,
+        what: str,
+        fn: Callable[..., Any],
+        search: bool,
+        kwargs: Json,
+        idem: bool,
+        lenient: bool = False,
     ) -> Json:
         try:
             try:
-                return self._send(what, fn, search, kwargs)
+                return self._send(what, fn, search, kwargs, lenient)
             except AuthError:
                 if not self.can_refresh:
                     raise
                 self.refresh()
-                return self._send(what, fn, search, kwargs)
+                return self._send(what, fn, search, kwargs, lenient)
         except TransientError as error:
             if not idem and not _safe_to_resend(error):
                 raise _NoRetry(error) from error
             raise
 
     def call(
-        self, what: str, api: str, method: str, *args: Any, idempotent: bool = True, **kwargs: Any
+        self,
+        what: str,
+        api: str,
+        method: str,
+        *args: Any,
+        idempotent: bool = True,
+        lenient: bool = False,
+        **kwargs: Any,
     ) -> Json:
         """Call generated method `api.method(*args, **kwargs)`; return the answer's JSON.
 
         `what` names the request in errors and logs. Transient errors are retried; for a
-        request that is not `idempotent` only when HubSpot surely did not process it.
+        request that is not `idempotent` only when HubSpot surely did not process it. An answer
+        that is not a JSON object is an `UnexpectedAnswer`, unless `lenient` (batch writes, whose
+        caller settles an unreadable answer by marker): then it comes as `{"results": answer}`.
         """
         target = getattr(self.api(api), method)
 
         def fn(**extra: Any) -> Any:
             return target(*args, **kwargs, **extra)
 
-        return self._run(what, fn, search=method == "do_search", idempotent=idempotent)
+        return self._run(
+            what, fn, search=method == "do_search", idempotent=idempotent, lenient=lenient
+        )
 
-    def _run(self, what: str, fn: Callable[..., Any], *, search: bool, idempotent: bool) -> Json:
+    def _run(
+        self,
+        what: str,
+        fn: Callable[..., Any],
+        *,
+        search: bool,
+        idempotent: bool,
+        lenient: bool = False,
+    ) -> Json:
         if not self.token and self.can_refresh:
             self.refresh()
 
         def once() -> Json:
-            return self._attempt(what, fn, search, {}, idempotent)
+            return self._attempt(what, fn, search, {}, idempotent, lenient)
 
         try:
             return call_with_retry(once, self.policy, sleep=self.sleep, on_retry=self._on_retry)
@@ -198,8 +225,9 @@ class Transport:
             raise wrapped.error from None
 
     def post(self, what: str, path: str, body: Mapping[str, Any]) -> Json:
-        """POST a JSON body to a path the generated client has no method for."""
-        client = self.api("oauth.access_tokens").api_client
+        """POST a JSON body to a path the generated client has no method for, with the bearer
+        token (a CRM module's client: the OAuth module's sends no Authorization header)."""
+        client = self.api("tasks.batch").api_client
 
         def fn(**extra: Any) -> Any:
             return client.call_api(
@@ -231,14 +259,14 @@ class Transport:
                 {
                     "grant_type": "refresh_token",
                     "refresh_token": self._refresh_token,
-                    "client_id": self.settings.client_id,
+                    "client_id": self.auth.client_id,
                     "client_secret": self._client_secret,
                 },
             )
         except (AuthError, RequestRejected) as error:
             raise AuthError(
                 "HubSpot refused the OAuth refresh token; reconnect the app "
-                f"(hubspot.refresh_token): {error.message}",
+                f"(hubspot.auth.refresh_token): {error.message}",
                 status=error.status,
             ) from None
         token = answer.get("access_token")
@@ -254,7 +282,11 @@ class Transport:
         log.info("hubspot.token_refreshed")
 
 
-def _parse(data: bytes | str | None, what: str) -> Json:
+def _reveal(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
+
+
+def _parse(data: bytes | str | None, what: str, lenient: bool = False) -> Json:
     """The JSON object of an answer; {} for an empty body (204). Every answer HubSpot documents
     for the requests dealgate sends is an object: anything else is an unexpected answer."""
     if not data:
@@ -263,6 +295,8 @@ def _parse(data: bytes | str | None, what: str) -> Json:
         parsed = json.loads(data)
     except ValueError:
         raise RequestRejected(f"{what}: HubSpot answered with something other than JSON") from None
+    if not isinstance(parsed, dict) and lenient:
+        return {"results": parsed}  # the caller checks it (`writes.readable`)
     if not isinstance(parsed, dict):
         raise UnexpectedAnswer(
             unexpected("HubSpot", what, f"{json_kind(parsed)} where a JSON object belongs")

@@ -19,14 +19,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
+import structlog
+
 from connector.base import Priority, TaskComplete, TaskCreate, WriteResult
 from connector.errors import ConfigurationError, TransientError
 from connector.hubspot import vocab
 from connector.hubspot.reads import associations, chunks, marker_tasks_by_deal
-from connector.hubspot.records import Json, props, time_ms
+from connector.hubspot.records import Json, TaskVersion, props, task_version, time_ms
 from connector.hubspot.transport import Transport
-from connector.markers import find_marker, html_body
+from connector.markers import SUBJECT_MAX, clip, find_marker, html_body, inline
 from connector.retry import backoff_seconds
+
+log = structlog.get_logger(__name__)
 
 PRIORITY = {Priority.HIGH: "HIGH", Priority.NORMAL: "MEDIUM", Priority.LOW: "LOW"}
 DUE_TIME = time(12, 0, tzinfo=UTC)  # noon UTC keeps the due date's calendar day from UTC-11 to +11
@@ -48,6 +52,15 @@ def task_to_deal_type(labels: Sequence[Json]) -> int:
     )
 
 
+def readable(answer: Any) -> bool:
+    """Whether a batch write answer is of the documented shape (a list of results, and a list
+    of errors when there are any); one that is not tells nothing about its items."""
+    if not isinstance(answer, Mapping) or not isinstance(answer.get("results"), list):
+        return False
+    errors = answer.get("errors")
+    return errors is None or isinstance(errors, list)
+
+
 def trace_id(item: TaskCreate) -> str:
     return f"{item.deal_id}:{item.gate_id}"
 
@@ -59,9 +72,10 @@ def due_timestamp(item: TaskCreate) -> str:
 
 
 def task_properties(item: TaskCreate) -> dict[str, str]:
-    """The HubSpot properties of a new dealgate task."""
+    """The HubSpot properties of a new dealgate task (subject and body cut to fit, never the
+    marker)."""
     return {
-        vocab.TASK_SUBJECT: item.subject,
+        vocab.TASK_SUBJECT: clip(inline(item.subject), SUBJECT_MAX),
         vocab.TASK_BODY: html_body(item.body, item.gate_id),
         vocab.TASK_OWNER: item.owner_id,
         vocab.TASK_DUE: due_timestamp(item),
@@ -172,13 +186,13 @@ def _failure(op: str, deal_id: str, gate_id: str, error: Json | None) -> WriteRe
 
 
 class TaskWriter:
-    """Writes task batches through a Transport; remembers the tasks it wrote (id -> ms)."""
+    """Writes task batches through a Transport; remembers the version of each task it wrote."""
 
     def __init__(self, transport: Transport, now: Callable[[], datetime]) -> None:
         self.transport = transport
         self.now = now
         self._association_type: int | None = None
-        self.written: dict[str, int] = {}
+        self.written: dict[str, TaskVersion] = {}
 
     def association_type(self) -> int:
         """The task->deal association type id, read once from the labels endpoint."""
@@ -190,9 +204,9 @@ class TaskWriter:
         return self._association_type
 
     def _remember(self, result: Json) -> None:
-        ms = time_ms(props(result).get(vocab.TASK_MODIFIED) or result.get("updatedAt"))
-        if ms is not None:
-            self.written[str(result["id"])] = ms
+        version = task_version(result)
+        if version is not None:
+            self.written[str(result["id"])] = version
 
     def _deal_of(self, task_ids: list[str]) -> dict[str, str]:
         links = associations(self.transport, vocab.TASKS, vocab.DEALS, task_ids)
@@ -220,6 +234,7 @@ class TaskWriter:
                         "inputs": [create_input(item, association_type) for item in pending]
                     },
                     idempotent=False,
+                    lenient=True,  # an unreadable answer is settled by marker, not refused
                 )
             except TransientError as error:
                 if attempt == policy.attempts:
@@ -246,6 +261,10 @@ class TaskWriter:
                     break
                 self.transport.sleep(backoff_seconds(policy, attempt, error, 0.5))
                 continue
+            if not readable(answer):
+                # not a refusal: the tasks may exist; the engine settles them by marker
+                log.warning("hubspot.write_answer_unreadable", request="task batch create")
+                break
             matched = match_creates(pending, answer, self._deal_of)
             for item in pending:
                 key = trace_id(item)
@@ -255,10 +274,9 @@ class TaskWriter:
                     done[key] = WriteResult(
                         "create", item.deal_id, item.gate_id, ok=True, task_id=str(result["id"])
                     )
-                else:
-                    done[key] = _failure(
-                        "create", item.deal_id, item.gate_id, matched.failed.get(key)
-                    )
+                elif key in matched.failed:
+                    done[key] = _failure("create", item.deal_id, item.gate_id, matched.failed[key])
+                # else: the answer does not say; no result, so the engine settles it by marker
             break
         return [done[trace_id(item)] for item in batch if trace_id(item) in done]
 
@@ -279,7 +297,11 @@ class TaskWriter:
                         for item in batch
                     ]
                 },
+                lenient=True,  # an unreadable answer is settled at the next read
             )
+            if not readable(answer):
+                log.warning("hubspot.write_answer_unreadable", request="task batch complete")
+                continue  # no result: the ledger keeps them completing until the next read
             updated = {str(r["id"]): r for r in answer.get("results") or []}
             errors: dict[str, Json] = {}
             for error in answer.get("errors") or []:
@@ -293,10 +315,8 @@ class TaskWriter:
                             "complete", item.deal_id, item.gate_id, ok=True, task_id=item.task_id
                         )
                     )
-                else:
-                    failure = _failure(
-                        "complete", item.deal_id, item.gate_id, errors.get(item.task_id)
-                    )
+                elif item.task_id in errors:
+                    failure = _failure("complete", item.deal_id, item.gate_id, errors[item.task_id])
                     results.append(
                         WriteResult(
                             failure.op,

@@ -1,9 +1,12 @@
 """How a Salesforce session is obtained from `SalesforceSettings.auth`.
 
-A bare session id (`method: session`) cannot be renewed. Password, JWT bearer and client
-credentials logins go through simple-salesforce's `SalesforceLogin`, which posts to
-`https://{domain}.salesforce.com`; each returns a fresh session on demand, so the client can log
-in again once when Salesforce answers `INVALID_SESSION_ID`.
+A bare session id (`method: session`) cannot be renewed. JWT bearer, client credentials and
+password with an External Client App's consumer key and secret go through the OAuth token
+endpoint (`connector.salesforce.oauth`). Password without an app is the old SOAP API `login()`
+through simple-salesforce's `SalesforceLogin` (always https://{domain}.salesforce.com), sent at
+API 64.0 at the latest: `login()` is not available from 65.0, is disabled by default in orgs
+created in Winter '26 or later, and is retired in Summer '27. Each login returns a fresh session
+on demand, so the client can log in again once when Salesforce answers `INVALID_SESSION_ID`.
 """
 
 from __future__ import annotations
@@ -19,11 +22,25 @@ from jwt.exceptions import PyJWTError
 from simple_salesforce.login import SalesforceLogin
 
 from connector.errors import ConfigurationError
-from connector.settings import SalesforceSettings
+from connector.salesforce import oauth
+from connector.settings import SOAP_LOGIN_LAST_VERSION, SalesforceSettings
 
 Login = Callable[[], "SessionInfo"]
 
 EXPIRED_SESSION_MESSAGE = "the session id expired; provide a new one or use password/jwt auth"
+REFUSED_SESSION_MESSAGE = (
+    "Salesforce refused the session id (it was never accepted: wrong, revoked, or of another "
+    "org); provide a valid one or use password/jwt auth"
+)
+
+
+def soap_login_version(api_version: str) -> str:
+    """The version to send SOAP `login()` at: the configured one, at most 64.0."""
+    try:
+        newer = float(api_version) > float(SOAP_LOGIN_LAST_VERSION)
+    except ValueError:
+        newer = True
+    return SOAP_LOGIN_LAST_VERSION if newer else api_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,30 +103,19 @@ def login_for(settings: SalesforceSettings, session: requests.Session) -> Login 
             ) from exc
 
     def _login() -> SessionInfo:
-        if auth.method == "password":
-            session_id, instance = SalesforceLogin(
-                username=auth.username,
-                password=_secret(auth.password),
-                security_token=_secret(auth.security_token),
-                domain=domain,
-                sf_version=version,
-                session=session,
+        if not auth.soap_login:
+            session_id, instance = oauth.request_token(
+                session, auth, domain, timeout=settings.timeout_seconds
             )
-        elif auth.method == "jwt":
-            session_id, instance = SalesforceLogin(
-                username=auth.username,
-                consumer_key=auth.consumer_key,
-                privatekey_file=auth.private_key_file,
-                domain=domain,
-                session=session,
-            )
-        else:
-            session_id, instance = SalesforceLogin(
-                consumer_key=auth.client_id,
-                consumer_secret=_secret(auth.client_secret),
-                domain=domain,
-                session=session,
-            )
+            return SessionInfo(session_id, _instance_url(instance))
+        session_id, instance = SalesforceLogin(
+            username=auth.username,
+            password=_secret(auth.password),
+            security_token=_secret(auth.security_token),
+            domain=domain,
+            sf_version=soap_login_version(version),
+            session=session,
+        )
         return SessionInfo(str(session_id), _instance_url(str(instance)))
 
     return login

@@ -24,11 +24,12 @@ import requests
 import structlog
 from simple_salesforce.api import Salesforce
 
-from connector.answers import soql_name
-from connector.errors import AuthError, ConfigurationError, CRMError
+from connector.answers import soql_name, unexpected
+from connector.errors import AuthError, ConfigurationError, CRMError, UnexpectedAnswer
 from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
     EXPIRED_SESSION_MESSAGE,
+    REFUSED_SESSION_MESSAGE,
     Login,
     SessionInfo,
     initial_session,
@@ -39,6 +40,34 @@ from connector.settings import SalesforceSettings
 
 T = TypeVar("T")
 log = structlog.get_logger("connector.salesforce")
+
+_FROM = re.compile(r"\bFROM\s+(\w+)", re.IGNORECASE)
+
+
+def query_name(soql: str) -> str:
+    """How errors name a query: `query on <object>` (the outer FROM, the last one)."""
+    found = _FROM.findall(soql)
+    return f"query on {found[-1]}" if found else "query"
+
+
+def checked_page(page: Any, what: str, delivered: int = 0) -> dict[str, Any]:
+    """A query page as documented (`records` a list, `totalSize` a number, `done` a flag), or
+    UnexpectedAnswer: an answer without its records is never an empty result."""
+    if not isinstance(page, dict):
+        raise UnexpectedAnswer(unexpected("Salesforce", what, f"{type(page).__name__}, not a page"))
+    records, total = page.get("records"), page.get("totalSize")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise UnexpectedAnswer(unexpected("Salesforce", what, "no list of records"))
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise UnexpectedAnswer(unexpected("Salesforce", what, "no totalSize"))
+    if not records and total > delivered:
+        raise UnexpectedAnswer(
+            unexpected("Salesforce", what, f"an empty page where totalSize says {total} records")
+        )
+    if not page.get("done", True) and not page.get("nextRecordsUrl"):
+        raise UnexpectedAnswer(unexpected("Salesforce", what, "a page with no way to the next"))
+    return page
+
 
 _API_USAGE = re.compile(r"(?:^|[;,\s])api-usage=(?P<used>\d+)/(?P<total>\d+)")
 
@@ -112,6 +141,7 @@ class SalesforceClient:
         self._sf: Salesforce | None = None
         self._retry_after: float | None = None
         self.last_request = "first"  # names the request whose answer is being read, for errors
+        self._session_accepted = False  # a bare session id that worked once can only expire
 
     # bookkeeping ------------------------------------------------------------------------------
     def _on_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -127,9 +157,12 @@ class SalesforceClient:
         )
 
     # session ----------------------------------------------------------------------------------
+    def _bare_session_error(self) -> str:
+        return EXPIRED_SESSION_MESSAGE if self._session_accepted else REFUSED_SESSION_MESSAGE
+
     def _log_in(self) -> SessionInfo:
         if self._login is None:
-            raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code="INVALID_SESSION_ID")
+            raise AuthError(self._bare_session_error(), status=401, code="INVALID_SESSION_ID")
         with map_errors(), self._count_unanswered():
             return self._login()
 
@@ -169,7 +202,9 @@ class SalesforceClient:
         def attempt() -> T:
             self.quota.check()
             with map_errors(lambda: self._retry_after), self._count_unanswered():
-                return op(self._salesforce())
+                result = op(self._salesforce())
+            self._session_accepted = True
+            return result
 
         try:
             return attempt()
@@ -177,7 +212,7 @@ class SalesforceClient:
             if error.code != "INVALID_SESSION_ID":
                 raise
             if self._login is None:
-                raise AuthError(EXPIRED_SESSION_MESSAGE, status=401, code=error.code) from error
+                raise AuthError(self._bare_session_error(), status=401, code=error.code) from error
             self._renew()
             return attempt()
 
@@ -202,19 +237,22 @@ class SalesforceClient:
         )
 
     def pages(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
-        """Every page of a query, lazily, one request each."""
-        page = self.query(soql, include_deleted=include_deleted)
+        """Every page of a query, lazily, one request each; each checked (`checked_page`)."""
+        what = query_name(soql)
+        page = checked_page(self.query(soql, include_deleted=include_deleted), what)
+        delivered = 0
         while True:
             yield page
+            delivered += len(page["records"])
             next_url = page.get("nextRecordsUrl")
             if page.get("done", True) or not next_url:
                 return
-            page = self.query_more(str(next_url))
+            page = checked_page(self.query_more(str(next_url)), what, delivered)
 
     def rows(self, soql: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
         """Every record of a query, lazily."""
         for page in self.pages(soql, include_deleted=include_deleted):
-            yield from page.get("records", [])
+            yield from page["records"]
 
     def rest(self, path: str, method: str = "GET", body: Any = None) -> Any:
         """A REST call relative to /services/data/vXX.X/ (e.g. `composite/sobjects`)."""

@@ -103,6 +103,11 @@ class SalesforceConnector:
         return self._reader.read_changed(spec, since)
 
     @guarded
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        """Opportunities queryAll shows deleted (`DealReader.confirm_deleted`)."""
+        return self._reader.confirm_deleted(deal_ids)
+
+    @guarded
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         """Every dealgate task (open or closed) on these deals, read from Task directly."""
         return self._reader.marker_tasks(deal_ids)

@@ -27,6 +27,7 @@ from connector.errors import (
     RateLimited,
     RequestRejected,
     ServerError,
+    unreachable,
 )
 
 # 400-class codes that mean "try again shortly", not "your request is wrong".
@@ -103,6 +104,9 @@ def _from_requests(exc: requests.RequestException) -> CRMError:
         )
     if isinstance(exc, requests.Timeout):
         return ConnectionFailed(f"Salesforce did not answer in time: {exc}")
+    never = unreachable(exc, "Salesforce")
+    if never is not None:
+        return never
     return ConnectionFailed(f"cannot reach Salesforce: {exc}")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from connector.base import Cursor, RawDeal, RawTask, ReadSpec
 from connector.salesforce import cursor as marks
 from connector.salesforce import soql
-from connector.salesforce.client import SalesforceClient
+from connector.salesforce.client import SalesforceClient, checked_page
 from connector.salesforce.records import child_page, raw_deal, raw_task
 
 
@@ -55,8 +55,9 @@ class DealReader:
     def _children(self, record: Mapping[str, Any], relationship: str) -> list[Any]:
         rows, next_url = child_page(record, relationship)
         while next_url:
-            page = self.client.query_more(next_url)
-            rows.extend(page.get("records") or [])
+            what = f"query on {relationship}"
+            page = checked_page(self.client.query_more(next_url), what, len(rows))
+            rows.extend(page["records"])
             next_url = None if page.get("done", True) else page.get("nextRecordsUrl")
         return rows
 
@@ -101,7 +102,8 @@ class DealReader:
         window: their current versions are reflected by the full read that follows. One page
         only; rows of the window beyond it are merely read again next cycle."""
         builder = marks.WatermarkBuilder(marks.Watermark())
-        for row in self.client.query(soql.latest_changes(sobject)).get("records") or []:
+        what = f"query on {sobject}"
+        for row in checked_page(self.client.query(soql.latest_changes(sobject)), what)["records"]:
             builder.add(str(row["Id"]), str(row.get("SystemModstamp") or ""))
         return builder.build(self.lookback)
 
@@ -191,6 +193,18 @@ class DealReader:
             for row in self.client.rows(soql.roles_of_contacts(chunk)):
                 if row.get("OpportunityId"):
                     found.add(str(row["OpportunityId"]))
+        return found
+
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        """The opportunities among `deal_ids` that queryAll shows deleted (in the recycle bin).
+        One that is not found at all (purged, or hidden from the integration user by sharing)
+        is not confirmed: Salesforce cannot tell those apart."""
+        found: set[str] = set()
+        template = soql.encoded_length(soql.deals_deleted([]))
+        for chunk in soql.id_chunks(list(dict.fromkeys(deal_ids)), template):
+            for row in self.client.rows(soql.deals_deleted(chunk), include_deleted=True):
+                if row.get("IsDeleted") is True:
+                    found.add(str(row["Id"]))
         return found
 
     # marker tasks -----------------------------------------------------------------------------

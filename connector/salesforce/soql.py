@@ -137,6 +137,11 @@ def latest_changes(sobject: str, limit: int = 2000) -> str:
     )
 
 
+def deals_deleted(deal_ids: Sequence[str]) -> str:
+    """Id and IsDeleted of these opportunities, for queryAll (deleted rows included)."""
+    return format_soql("SELECT Id, IsDeleted FROM Opportunity WHERE Id IN {}", list(deal_ids))
+
+
 def roles_of_contacts(contact_ids: Sequence[str]) -> str:
     """The opportunities on which these contacts hold a role."""
     return format_soql(

@@ -12,18 +12,22 @@ the tasks that already exist are reported as created instead of being written tw
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
+import structlog
+from simple_salesforce.api import Salesforce
+
 from connector.base import Priority, RawTask, TaskComplete, TaskCreate, WriteResult
-from connector.errors import RequestRejected
-from connector.markers import plain_body
+from connector.markers import SUBJECT_MAX, clip, inline, plain_body
 from connector.retry import Sleep, call_with_retry
 from connector.salesforce.client import SalesforceClient
 from connector.salesforce.soql import TASK
 
+log = structlog.get_logger("connector.salesforce")
+
 COLLECTIONS = "composite/sobjects"
 MAX_RECORDS = 200  # sObject Collections limit per request
-SUBJECT_MAX = 255
 DONE_STATUS = "Completed"
 PRIORITIES = {Priority.HIGH: "High", Priority.NORMAL: "Normal", Priority.LOW: "Low"}
 
@@ -31,12 +35,13 @@ FindTasks = Callable[[Sequence[str]], dict[str, list[RawTask]]]
 
 
 def create_record(task: TaskCreate) -> dict[str, Any]:
-    """The Task record for a create, with the marker on its own line of the Description.
+    """The Task record for a create, with the marker on the last line of the Description; the
+    Subject (255) and the Description (32,000) cut to what Salesforce accepts.
 
     `Status` is left to the org's default (Task.Status is "defaulted on create"): orgs rename
     or remove "Not Started", and Salesforce refuses a closed status as the default, so the
     default is always an open one."""
-    subject = task.subject if len(task.subject) <= SUBJECT_MAX else task.subject[:254] + "…"
+    subject = clip(inline(task.subject), SUBJECT_MAX)
     return {
         "attributes": {"type": TASK},
         "Subject": subject,
@@ -66,12 +71,16 @@ def _refusal(result: Mapping[str, Any]) -> tuple[str | None, str | None]:
 def save_results(
     op: str, items: Sequence[TaskCreate | TaskComplete], answer: Any
 ) -> list[WriteResult]:
-    """One WriteResult per item from a collections answer (SaveResults in input order)."""
+    """One WriteResult per item from a collections answer (SaveResults in input order); none at
+    all when the answer is not one SaveResult per item: it tells nothing about any of them, and
+    an item without a result is settled by marker (creates) or at the next read (completions)."""
     if not isinstance(answer, list) or len(answer) != len(items):
-        raise RequestRejected(
-            f"Salesforce answered a batch of {len(items)} with "
-            f"{len(answer) if isinstance(answer, list) else type(answer).__name__} results"
+        log.warning(
+            "salesforce.write_answer_unreadable",
+            request=f"{op} of {len(items)} tasks",
+            answer=f"{len(answer)} results" if isinstance(answer, list) else type(answer).__name__,
         )
+        return []
     results: list[WriteResult] = []
     for item, result in zip(items, answer, strict=True):
         ok = bool(result.get("success")) if isinstance(result, Mapping) else False
@@ -83,6 +92,10 @@ def save_results(
         )
         results.append(WriteResult(op, item.deal_id, item.gate_id, ok, task_id, code, message))
     return results
+
+
+def _body(batch: Sequence[TaskComplete]) -> dict[str, Any]:
+    return {"allOrNone": False, "records": [complete_record(t) for t in batch]}
 
 
 def batches(items: Sequence[Any], size: int = MAX_RECORDS) -> list[Sequence[Any]]:
@@ -106,10 +119,17 @@ class TaskWriter:
         for batch in batches(creates):
             results.extend(self._create(batch))
         for batch in batches(completions):
-            body = {"allOrNone": False, "records": [complete_record(t) for t in batch]}
-            answer = self.client.rest(COLLECTIONS, method="PATCH", body=body)
+            answer = self.client.call(partial(self._collections, method="PATCH", body=_body(batch)))
             results.extend(save_results("complete", batch, answer))
         return results
+
+    def _collections(self, sf: Salesforce, method: str, body: dict[str, Any]) -> Any:
+        """One sObject Collections request; its JSON answer, None when it is `null`."""
+        self.client.last_request = f"{method} {COLLECTIONS}"
+        try:
+            return sf.restful(COLLECTIONS, method=method, json=body, timeout=self.client.timeout)
+        except TypeError:  # simple-salesforce takes len() of the parsed answer: `null` fails
+            return None
 
     def _create(self, batch: Sequence[TaskCreate]) -> list[WriteResult]:
         done: dict[int, WriteResult] = {}
@@ -124,21 +144,14 @@ class TaskWriter:
             if not pending:
                 return
             records = [create_record(batch[i]) for i in pending]
-            self.client.last_request = f"POST {COLLECTIONS}"
-            answer = self.client.call_once(
-                lambda sf: sf.restful(
-                    COLLECTIONS,
-                    method="POST",
-                    json={"allOrNone": False, "records": records},
-                    timeout=self.client.timeout,
-                )
-            )
+            body = {"allOrNone": False, "records": records}
+            answer = self.client.call_once(lambda sf: self._collections(sf, "POST", body))
             sent = [batch[i] for i in pending]
-            for i, result in zip(pending, save_results("create", sent, answer), strict=True):
+            for i, result in zip(pending, save_results("create", sent, answer), strict=False):
                 done[i] = result
 
         call_with_retry(attempt, self.client.policy, sleep=self.sleep)
-        return [done[i] for i in range(len(batch))]
+        return [done[i] for i in range(len(batch)) if i in done]
 
     def _already_created(
         self, batch: Sequence[TaskCreate], done: Mapping[int, WriteResult]

@@ -5,6 +5,7 @@
         hs.store.create("deals", {"dealname": "x"})    # arrange data directly
         hs.app.inject("POST", "/search", Fault(429))    # and faults
         hs.app.counts()                                 # requests per route
+        hs.credentials.grant("key-1", "service_key", ["crm.objects.deals.read"])  # more tokens
 
 `seed="demo"` loads the demo portal, None an empty one (standard properties and pipelines only), a
 dict or a path a seed file (see `seed.py`). `rate_limit=(100, 10.0)` turns on HubSpot's rolling
@@ -19,6 +20,7 @@ from typing import Any
 from sandbox.http import App, Request, Server
 from sandbox.hubspot.demo import demo_seed
 from sandbox.hubspot.guard import Guard, RateLimiter
+from sandbox.hubspot.routes_auth import AuthRoutes
 from sandbox.hubspot.routes_meta import MetaRoutes
 from sandbox.hubspot.routes_objects import ObjectRoutes
 from sandbox.hubspot.seed import load, read_seed
@@ -41,7 +43,8 @@ def build_app(store: HubSpotStore, guard: Guard) -> HubSpotApp:
     """The HubSpot routes over a store, guarded by token, limits and scopes."""
     app = HubSpotApp("hubspot")
     ObjectRoutes(store).register(app)
-    MetaRoutes(store, guard.token).register(app)
+    MetaRoutes(store).register(app)
+    AuthRoutes(store, guard.credentials).register(app)
     app.before.append(guard.before)
     app.after.append(guard.after)
     return app
@@ -56,6 +59,7 @@ class HubSpotSandbox:
         self.store = store
         self.token = token
         self.guard = Guard(store, token, limiter)
+        self.credentials = self.guard.credentials
         self.limiter = limiter
         self.app: App = build_app(store, self.guard)
         self._server = Server(self.app, port=port)

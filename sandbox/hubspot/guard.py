@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sandbox.http import Request, Response
+from sandbox.hubspot.credentials import Credentials
 from sandbox.hubspot.store import HubSpotStore
 from sandbox.hubspot.wire import error, object_type
 
-UNGUARDED_PATHS = re.compile(r"^/oauth/")  # token introspection carries the token in the call
+UNGUARDED_PATHS = re.compile(r"^/oauth/")  # token endpoints carry their credentials in the call
 
 # HubSpot's name for the rolling ten-second limit in a 429 body (its own clients, e.g.
 # @hubspot/api-client's RetryDecorator, match on it); "SECONDLY" is the older per-second name.
@@ -74,15 +75,21 @@ class Guard:
     store: HubSpotStore
     token: str
     limiter: RateLimiter | None = None
+    credentials: Credentials = field(default_factory=Credentials)
     daily_limit: int = 500_000
     daily_used: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.credentials.grant(self.token, "private_app")
 
     def before(self, request: Request) -> Response | None:
         """Refuse a request as HubSpot would, or None to let the route answer."""
         if UNGUARDED_PATHS.match(request.path):
             return None
-        if request.headers.get("authorization", "") != f"Bearer {self.token}":
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        credential = self.credentials.lookup(token) if scheme == "Bearer" else None
+        if credential is None:
             return error(401, "INVALID_AUTHENTICATION", AUTH_MESSAGE)
         with self._lock:
             if self.daily_used >= self.daily_limit:
@@ -93,7 +100,8 @@ class Guard:
                 ROLLING_POLICY, f"You have reached your {ROLLING_POLICY.lower()} limit."
             )
         scopes = required_scopes(request.method, request.path)
-        if scopes and self.store.scopes.isdisjoint(scopes):
+        granted = self.store.scopes if credential.scopes is None else credential.scopes
+        if scopes and granted.isdisjoint(scopes):
             return error(
                 403,
                 "MISSING_SCOPES",

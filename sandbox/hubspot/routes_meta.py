@@ -1,4 +1,4 @@
-"""Everything around the records: associations v4, pipelines, owners, properties, token info.
+"""Everything around the records: associations v4, pipelines, owners, properties.
 
 Status codes follow hubspot-api-client 12's generated code: creating an association label
 answers 200 with both directions' types, a labelled association (`PUT`) 201, a property 201,
@@ -35,11 +35,10 @@ _ONE_LINK = (
 
 
 class MetaRoutes:
-    """Associations, pipelines, owners, property definitions and token introspection."""
+    """Associations, pipelines, owners and property definitions."""
 
-    def __init__(self, store: HubSpotStore, token: str) -> None:
+    def __init__(self, store: HubSpotStore) -> None:
         self.store = store
-        self.token = token
 
     def register(self, app: App) -> None:
         """Add the routes to an App."""
@@ -60,10 +59,6 @@ class MetaRoutes:
         app.add_route("POST", props, "properties.create", self.create_property)
         app.add_route("GET", props + "/(?P<name>[^/]+)", "properties.get", self.property)
         app.add_route("DELETE", props + "/(?P<name>[^/]+)", "properties.archive", self.drop)
-        app.add_route(
-            "POST", "/oauth/v2/private-apps/get/access-token-info", "token.read", self.token_info
-        )
-        app.add_route("GET", "/oauth/v1/access-tokens/(?P<token>[^/]+)", "token.get", self.oauth)
 
     # associations --------------------------------------------------------------------------
     def _pair(self, request: Request) -> tuple[str, str] | Response:
@@ -295,35 +290,3 @@ class MetaRoutes:
                 return not_found(f"Unable to find property {request.params['name']}")
             self.store.delete_property(kind, request.params["name"])
         return Response(204)
-
-    # token introspection -------------------------------------------------------------------
-    def token_info(self, request: Request) -> Response:
-        body = request.json() or {}
-        if body.get("tokenKey") != self.token:
-            return error(401, "INVALID_AUTHENTICATION", "The access token is not valid.")
-        with self.store.lock:
-            scopes = sorted(self.store.scopes)
-        return Response(
-            200,
-            {"userId": 9_000_001, "hubId": self.store.hub_id, "appId": 3_141_592, "scopes": scopes},
-        )
-
-    def oauth(self, request: Request) -> Response:
-        if request.params["token"] != self.token:
-            return not_found("Token not found")
-        with self.store.lock:
-            scopes = sorted(self.store.scopes)
-        return Response(
-            200,
-            {
-                "token": self.token,
-                "user": "admin@example.com",
-                "hub_domain": "sandbox.example.com",
-                "scopes": scopes,
-                "hub_id": self.store.hub_id,
-                "app_id": 3_141_592,
-                "expires_in": 1800,
-                "user_id": 9_000_001,
-                "token_type": "access",
-            },
-        )

@@ -170,7 +170,7 @@ class ObjectRoutes:
                 record = (
                     self.store.find_by(kind, id_property, object_id)
                     if id_property
-                    else self.store.find(kind, object_id)
+                    else self.store.find(kind, object_id, archived=_bool(request, "archived"))
                 )
                 if record is None:
                     missing.append(object_id)
@@ -199,7 +199,9 @@ class ObjectRoutes:
                 outcome = self._create_one(kind, item or {})
                 trace = (item or {}).get("objectWriteTraceId")
                 if isinstance(outcome, Record):
-                    result = record_json(self.store, kind, outcome, ())
+                    # HubSpot answers a create with the properties set (and the defaults it
+                    # derived), as its reference example shows.
+                    result = record_json(self.store, kind, outcome, list(outcome.props))
                     if trace:
                         result["objectWriteTraceId"] = trace
                     results.append(result)

@@ -42,6 +42,11 @@ def _ms(value: Value) -> int | None:
     return parse_datetime_ms(str(value))
 
 
+# A text value written through the CRM holds at most 65,536 characters (HubSpot's knowledge base,
+# "Property field types in HubSpot"); counted in UTF-16 code units like Java strings.
+MAX_TEXT = 65_536
+
+
 def normalize(defn: PropertyDef, value: Value, options: tuple[str, ...] | None = None) -> str:
     """The stored string for `value`, or InvalidValue. `options` overrides the definition's."""
     if value is None or value == "":
@@ -73,6 +78,8 @@ def normalize(defn: PropertyDef, value: Value, options: tuple[str, ...] | None =
             raise InvalidValue("INVALID_DATE", f"{value!s} is at {clock} UTC, not midnight!")
         return date_text(ms)
     text = str(value)
+    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+        raise InvalidValue("MAX_CHARACTERS", f"{defn.name} is longer than {MAX_TEXT} characters")
     if kind == "enumeration":
         allowed = options if options is not None else tuple(v for v, _ in defn.options)
         for part in text.split(";"):

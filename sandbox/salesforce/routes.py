@@ -4,7 +4,12 @@ A request whose URI is longer than 16,384 bytes is refused with 414 URI Too Long
 URI and headers together are longer with 431, before anything else (Salesforce's front end does
 the same; it bounds how many ids fit in a GET query's `IN` list).
 
-Every routed request needs `Authorization: Bearer <session id>` (401 INVALID_SESSION_ID
+The org serves API versions 31.0 up to `max_version` (68.0, Winter '27, by default): `GET
+/services/data/` lists them; a retired version (below 31.0) answers 410 GONE and one the org does
+not know yet 404 NOT_FOUND, before anything else. `POST /services/oauth2/token` is the login
+server (`sandbox.salesforce.oauth`).
+
+Every other routed request needs `Authorization: Bearer <session id>` (401 INVALID_SESSION_ID
 otherwise), counts toward the daily API usage (403 REQUEST_LIMIT_EXCEEDED once it reaches the
 limit), and every answer carries `Sforce-Limit-Info: api-usage=USED/LIMIT`. Errors are
 Salesforce's JSON list `[{"message", "errorCode", "fields"?}]`.
@@ -20,6 +25,7 @@ from urllib.parse import urlencode
 from sandbox.http import App, Request, Response
 from sandbox.salesforce import query, writes
 from sandbox.salesforce.describe import describe, describe_global
+from sandbox.salesforce.oauth import TOKEN_PATH, LoginServer
 from sandbox.salesforce.rules import RequestError
 from sandbox.salesforce.soql_parse import SoqlError
 from sandbox.salesforce.store import SalesforceStore
@@ -31,6 +37,8 @@ UPDATED_WINDOW_DAYS = 30
 DELETED_WINDOW_DAYS = 15
 _NOT_FOUND = [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
 MAX_REQUEST_HEAD = 16_384  # bytes of URI, and of URI plus headers, Salesforce accepts
+MIN_VERSION = "31.0"  # versions 21.0-30.0 were retired in Summer '25
+MAX_VERSION = "68.0"  # Winter '27
 
 
 class SalesforceApp(App):
@@ -40,10 +48,33 @@ class SalesforceApp(App):
         return _NOT_FOUND
 
 
-def build_app(store: SalesforceStore, *, batch_size: int = 2000) -> SalesforceApp:
-    """The Salesforce app over `store`; `batch_size` caps the rows of a query page."""
+def _number(version: str) -> tuple[int, int]:
+    major, _, minor = version.partition(".")
+    return int(major), int(minor or 0)
+
+
+def build_app(
+    store: SalesforceStore,
+    *,
+    batch_size: int = 2000,
+    login: LoginServer | None = None,
+    max_version: str = MAX_VERSION,
+) -> SalesforceApp:
+    """The Salesforce app over `store`; `batch_size` caps the rows of a query page; `login`
+    serves the OAuth token endpoint; versions 31.0 to `max_version` are served."""
     app = SalesforceApp("salesforce")
     cursors = query.Cursors(store)
+    versions = [f"{n}.0" for n in range(_number(MIN_VERSION)[0], _number(max_version)[0] + 1)]
+
+    def version_known(request: Request) -> Response | None:
+        version = request.params.get("version")
+        if version is None:
+            return None
+        if _number(version) < _number(MIN_VERSION):
+            return Response(410, [{"errorCode": "GONE", "message": "API version retired"}])
+        if version not in versions:
+            return Response(404, _NOT_FOUND)
+        return None
 
     def head_size(request: Request) -> Response | None:
         uri = len(request.path) + len(urlencode(request.query, doseq=True)) + 1
@@ -55,6 +86,8 @@ def build_app(store: SalesforceStore, *, batch_size: int = 2000) -> SalesforceAp
         return None
 
     def authenticate(request: Request) -> Response | None:
+        if "version" not in request.params:
+            return None  # the versions list and the login server need no session
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() not in ("bearer", "oauth") or not store.accepts(token.strip()):
@@ -79,6 +112,7 @@ def build_app(store: SalesforceStore, *, batch_size: int = 2000) -> SalesforceAp
         response.headers["Sforce-Limit-Info"] = f"api-usage={store.api_used}/{store.api_limit}"
 
     app.before.append(head_size)
+    app.before.append(version_known)
     app.before.append(authenticate)
     app.after.append(limit_header)
 
@@ -215,6 +249,16 @@ def build_app(store: SalesforceStore, *, batch_size: int = 2000) -> SalesforceAp
     ]
     for method, pattern, name, handler in routes:
         app.add_route(method, PREFIX + pattern, name, guarded(handler))
+
+    def list_versions(request: Request) -> Response:
+        return Response(
+            200,
+            [{"label": f"v{v}", "url": f"/services/data/v{v}", "version": v} for v in versions],
+        )
+
+    app.add_route("GET", r"/services/data/?$", "versions", list_versions)
+    if login is not None:
+        app.add_route("POST", TOKEN_PATH + "/?$", "oauth.token", login.token)
     return app
 
 

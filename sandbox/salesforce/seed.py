@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ def load_records(store: SalesforceStore, data: Mapping[str, Any]) -> dict[str, s
         raise SeedError(f"seed has unknown sObject types: {sorted(unknown)}")
     refs: dict[str, str] = {}
     with store.lock:
+        now = store.now()  # one "now" for the whole seed: a load across midnight stays consistent
         for sobject in LOAD_ORDER:
             records = data.get(sobject) or []
             if not isinstance(records, list):
@@ -81,7 +82,9 @@ def load_records(store: SalesforceStore, data: Mapping[str, Any]) -> dict[str, s
                     raise SeedError(f"{where}: a record is a mapping of fields")
                 fields = {k: v for k, v in record.items() if k != "ref"}
                 try:
-                    values = {k: _resolve(store, sobject, k, v, refs) for k, v in fields.items()}
+                    values = {
+                        k: _resolve(store, sobject, k, v, refs, now) for k, v in fields.items()
+                    }
                     record_id = store.insert(sobject, values)
                 except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
                     raise SeedError(f"{where}: {exc}") from None
@@ -91,7 +94,12 @@ def load_records(store: SalesforceStore, data: Mapping[str, Any]) -> dict[str, s
 
 
 def _resolve(
-    store: SalesforceStore, sobject: str, name: str, value: Any, refs: dict[str, str]
+    store: SalesforceStore,
+    sobject: str,
+    name: str,
+    value: Any,
+    refs: dict[str, str],
+    now: datetime,
 ) -> Any:
     if not isinstance(value, str):
         return value
@@ -106,9 +114,9 @@ def _resolve(
     base, sign, amount = match.groups()
     shift = timedelta(days=int(amount or 0) * (-1 if sign == "-" else 1))
     if found.type == "date":
-        return store.today() + shift
+        return now.date() + shift
     return (
-        store.now() + shift
+        now + shift
         if base.lower() == "now"
-        else (store.now().replace(hour=0, minute=0, second=0, microsecond=0) + shift)
+        else (now.replace(hour=0, minute=0, second=0, microsecond=0) + shift)
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sandbox.salesforce.ids import IdFactory, to18
@@ -66,6 +66,14 @@ class SalesforceStore:
             for rel in sobject.children.values():
                 self._children[(rel.child, rel.field)] = {}
         self._install_stages()
+
+    def set_time(self, moment: datetime | None) -> None:
+        """Freeze the clock at `moment` (aware UTC), or go back to the wall clock with None."""
+        if moment is None:
+            self.now = utc_now
+        else:
+            frozen = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            self.now = lambda: frozen
 
     # metadata -----------------------------------------------------------------------------
     def find_type(self, name: str) -> SObjectType | None:

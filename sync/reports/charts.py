@@ -15,8 +15,22 @@ PHASE_COLORS = ("#4e79a7", "#59a14f", "#f28e2b", "#76b7b2", "#9c755f")
 AMOUNT_COLOR = "#c9d3df"
 CRM_COLOR = "#4e79a7"
 EVIDENCE_COLOR = "#e15759"
-NOT_APPLICABLE = "#f1f1f1"
-NOT_EVALUATED = "#d9d9d9"
+NOT_APPLICABLE = "#ffffff"  # drawn with a dashed outline and a dash: visibly not a grey cell
+NOT_APPLICABLE_EDGE = "#9a9a9a"
+NOT_EVALUATED = "#bdbdbd"
+
+
+def deals(count: int) -> str:
+    """`1 deal`, `2 deals`: a count of deals for people."""
+    return f"{count} deal" if count == 1 else f"{count} deals"
+
+
+def _not_applicable(x: float, y: float, w: float, h: float, tip: str) -> str:
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" '
+        f'fill="{NOT_APPLICABLE}" stroke="{NOT_APPLICABLE_EDGE}" stroke-dasharray="3 3">'
+        f"<title>{escape(tip)}</title></rect>"
+    )
 
 
 def _svg(width: int, height: int, label: str, body: list[str]) -> str:
@@ -56,8 +70,11 @@ def funnel(steps: Sequence[FunnelStep]) -> str:
         x = left + (bar_area - w) / 2
         color = PHASE_COLORS[i % len(PHASE_COLORS)]
         body.append(_text(left - 12, y + 23, step.label, anchor="end", cls="label"))
-        body.append(_rect(x, y, w, row - 12, color, f"{step.label}: {step.deals} deals"))
-        body.append(_text(left + bar_area + 16, y + 17, f"{step.deals} deals", cls="value"))
+        if not step.deals:  # no bar to draw: say so rather than show a sliver
+            body.append(_text(left + 4, y + 23, "no deals in this scope", cls="detail"))
+            continue
+        body.append(_rect(x, y, w, row - 12, color, f"{step.label}: {deals(step.deals)}"))
+        body.append(_text(left + bar_area + 16, y + 17, deals(step.deals), cls="value"))
         body.append(_text(left + bar_area + 16, y + 33, step.detail, cls="detail"))
     return _svg(width, len(steps) * row + 6, "Deals per phase", body)
 
@@ -93,7 +110,7 @@ class HeatRow:
 def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
     """Gate pass rates by deal phase: one row per gate, one column per phase, % in each cell."""
     label_w, cell_w, cell_h, top = 290, 104, 22, 30
-    width = label_w + cell_w * len(columns) + 4
+    width = max(label_w + cell_w * len(columns) + 4, LEGEND_WIDTH)
     body = [
         _text(label_w + cell_w * i + cell_w / 2, 20, name, anchor="middle", cls="label")
         for i, name in enumerate(columns)
@@ -106,7 +123,9 @@ def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
         for c, cell in enumerate(row.cells):
             x = label_w + c * cell_w
             if cell is None:
-                body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, NOT_APPLICABLE, "n/a"))
+                tip = f"{row.gate_id} does not apply to {columns[c]} deals"
+                body.append(_not_applicable(x + 2, y + 2, cell_w - 4, cell_h - 4, tip))
+                body.append(_text(x + cell_w / 2, y + 15, "–", anchor="middle", cls="cell"))
                 continue
             rate = cell.rate
             tip = (
@@ -117,8 +136,32 @@ def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
             body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, tip))
             shown = "not eval." if rate is None else f"{rate * 100:.0f}%"
             body.append(_text(x + cell_w / 2, y + 15, shown, anchor="middle", cls="cell"))
-    height = top + len(rows) * cell_h + 4
-    return _svg(width, height, "Gate pass rates by deal phase", body)
+    legend_y = top + len(rows) * cell_h + 14
+    body += _heatmap_legend(legend_y)
+    return _svg(width, legend_y + 24, "Gate pass rates by deal phase", body)
+
+
+LEGEND_WIDTH = 760  # the heatmap is at least this wide, so its legend always fits
+
+
+def _heatmap_legend(y: float) -> list[str]:
+    """Which cell is which: pass-rate colours, not evaluated (grey), does not apply (dashed)."""
+    parts: list[str] = []
+    x = 0.0
+    for rate in (0.0, 0.5, 1.0):
+        parts.append(_rect(x, y, 22, 16, rate_color(rate), f"{rate * 100:.0f}% pass"))
+        x += 24
+    parts.append(_text(x + 4, y + 12, "pass rate 0% / 50% / 100%", cls="legend"))
+    x += 190
+    parts.append(_rect(x, y, 22, 16, NOT_EVALUATED, "not evaluated"))
+    parts.append(_text(x + 28, y + 12, "not eval.: evidence not mapped", cls="legend"))
+    x += 230
+    parts.append(_not_applicable(x, y, 22, 16, "does not apply"))
+    parts.append(_text(x + 11, y + 12, "–", anchor="middle", cls="cell"))
+    parts.append(
+        _text(x + 28, y + 12, "–: gate does not apply to deals of that phase", cls="legend")
+    )
+    return parts
 
 
 @dataclass(frozen=True, slots=True)

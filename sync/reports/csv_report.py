@@ -93,7 +93,7 @@ class CsvReport:
                 safe_text(context.gate_title(result.gate_id) if context else result.gate_id),
                 result.phase.value,
                 "true" if result.skipped_phase else "false",
-                safe_text("; ".join(result.reasons)),
+                safe_text("; ".join(result.reasons_in(context.language if context else "en"))),
             )
             for result in failing
         )

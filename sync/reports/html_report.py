@@ -18,6 +18,7 @@ from typing import TextIO
 
 from gates.results import Outcome
 from gates.snapshot import SELLING_PHASES, Phase
+from sync.evaluate import unmapped_stage_text
 from sync.reports import charts
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.numbers import NO_VALUE, money, money_list, percent
@@ -41,6 +42,14 @@ _TITLES = {
     "owners": "Owners",
     "run": "About this run",
 }
+
+
+EMPTY = '<p class="empty">No deals in this scope.</p>'
+
+
+def _person(name: str) -> str:
+    """A person's name, escaped, kept on one line (a narrow column must not split 田中)."""
+    return f'<span class="person">{escape(name)}</span>'
 
 
 def _template() -> Template:
@@ -110,17 +119,17 @@ def funnel(summary: AuditSummary) -> str:
         charts.FunnelStep(p.phase.value, p.deals, money_list(p.currencies()))
         for p in summary.phase_rows()
     ]
-    return _section(
-        "funnel",
-        "Deals in each phase and their amounts. Closed-lost deals are in no phase.",
-        charts.funnel(steps),
-    )
+    note = "Deals in each phase and their amounts. Closed-lost deals are in no phase."
+    if not any(step.deals for step in steps):
+        return _section("funnel", note, EMPTY)
+    return _section("funnel", note, charts.funnel(steps))
 
 
 def gate_pass_rates(summary: AuditSummary) -> str:
     """Heatmap of pass rates: gates (rows) by the phase the deal is in (columns)."""
-    phases = list(Phase)
-    group = {p: i for i, p in enumerate(phases)}
+    group = {p: i for i, p in enumerate(Phase)}
+    # only the phases with deals in scope (a --phase filter leaves one), only gates checked there
+    phases = [row.phase for row in summary.phase_rows() if row.deals]
     rows = [
         charts.HeatRow(
             g.gate_id,
@@ -137,11 +146,16 @@ def gate_pass_rates(summary: AuditSummary) -> str:
             ),
         )
         for g in summary.gate_rows()
+        if any(p in g.by_deal_phase for p in phases)
     ]
     note = (
-        "Share of evaluated deals that pass each gate, by the phase the deal is in. Grey: the "
-        "evidence is not mapped (not evaluated); blank: the gate does not apply to that phase."
+        "Share of evaluated deals that pass each gate, by the phase the deal is in. Grey "
+        "(not eval.): the evidence is not mapped, so the gate is not evaluated. Dashed white "
+        "with a dash: the gate does not apply to deals of that phase. Phases without a deal "
+        "in scope are left out."
     )
+    if not summary.deals:
+        return _section("gate-pass-rates", note, EMPTY)
     return _section(
         "gate-pass-rates", note, charts.pass_rate_heatmap([p.value for p in phases], rows)
     )
@@ -182,7 +196,7 @@ def forecast(summary: AuditSummary) -> str:
     parts.append(_table(("Phase", "Currency", *_FORECAST_HEADERS), by_phase, {2, 3, 4, 5, 6}))
     by_owner = [
         [
-            escape(owner.name or "(no owner)"),
+            _person(owner.name or "(no owner)"),
             escape(currency or NO_VALUE),
             *_forecast_cells(cell, currency),
         ]
@@ -195,6 +209,14 @@ def forecast(summary: AuditSummary) -> str:
         f"Open deals ({selling}). CRM forecast: amount x the CRM stage probability. Evidence "
         "forecast: amount x the probability the gates met support. Currencies are kept apart."
     )
+    left_out = summary.open_without_amount
+    if left_out:
+        note += (
+            f" {charts.deals(left_out).capitalize()} without an amount "
+            f"{'is' if left_out == 1 else 'are'} left out of the forecast (no amount to weigh)."
+        )
+    if not rows:
+        return _section("forecast", note, EMPTY)
     return _section("forecast", note, *parts)
 
 
@@ -203,14 +225,17 @@ def stage_ahead(summary: AuditSummary) -> str:
     rows = [
         [
             escape(d.name or d.id),
-            escape(d.owner_name or NO_VALUE),
+            _person(d.owner_name) if d.owner_name else NO_VALUE,
             escape(d.phase.value),
             escape(d.stage_label),
             escape(NO_VALUE if d.amount is None else money(d.amount, d.currency)),
             escape(percent(d.evidence_score)),
             ", ".join(f"<code>{escape(g)}</code>" for g in d.skipped_gates) or NO_VALUE,
         ]
-        for d in summary.flagged
+        for d in sorted(
+            summary.flagged,  # the biggest first, then the furthest ahead of their evidence
+            key=lambda d: (d.amount is None, -(d.amount or 0.0), -len(d.skipped_gates)),
+        )
     ]
     headers = ("Deal", "Owner", "Phase", "CRM stage", "Amount", "Evidence", "Skipped gates")
     parts = [_table(headers, rows, {4, 5})] if rows else []
@@ -220,8 +245,10 @@ def stage_ahead(summary: AuditSummary) -> str:
             "(the JSON and CSV reports list every deal).</p>"
         )
     note = (
-        f"{summary.flagged_total} deal(s) fail gates of a phase before their stage's: "
-        "they skipped a step, or the stage was moved on without the evidence."
+        f"{charts.deals(summary.flagged_total).capitalize()} "
+        f"{'fails' if summary.flagged_total == 1 else 'fail'} gates of a phase before their "
+        "stage's: they skipped a step, or the stage was moved on without the evidence. "
+        "Largest amount first, then the most skipped gates."
     )
     return _section("stage-ahead", note, *parts)
 
@@ -230,7 +257,8 @@ def owners(summary: AuditSummary) -> str:
     """One row per deal owner."""
     rows = [
         [
-            escape(o.name or "(no owner)"),
+            _person(o.name or "(no owner)")
+            + (f'<br><span class="inactive">{escape(o.status)}</span>' if o.status else ""),
             str(o.deals),
             str(o.failing_deals),
             str(o.failing_gates),
@@ -266,7 +294,7 @@ def run_facts(summary: AuditSummary) -> str:
     ]
     rows = [[escape(k), str(v)] for k, v in facts]
     rows += [
-        [escape(f"unmapped stage {stage!r} (pipeline {pipeline or NO_VALUE})"), str(count)]
+        [escape(unmapped_stage_text(pipeline, stage)), str(count)]
         for (pipeline, stage), count in sorted(
             run.unmapped_stages.items(), key=lambda item: (item[0][0] or "", item[0][1])
         )
@@ -296,7 +324,7 @@ def render(summary: AuditSummary) -> str:
     stamp = context.generated_at.strftime("%Y-%m-%d %H:%M UTC")
     return _template().substitute(
         title=escape(f"dealgate audit: {context.crm}"),
-        subtitle=escape(f"{summary.deals} deals, evaluated {stamp}"),
+        subtitle=escape(f"{charts.deals(summary.deals)}, evaluated {stamp}"),
         nav=nav,
         sections="\n".join(sections),
         generated_at=escape(context.generated_at.isoformat()),

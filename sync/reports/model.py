@@ -40,6 +40,20 @@ class ReportContext:
     owner: str | None = None
     gates: Mapping[str, GateInfo] = field(default_factory=dict)  # catalog order
     owners: Mapping[str, str] = field(default_factory=dict)  # owner id -> display name
+    inactive_owners: frozenset[str] = frozenset()  # owners the CRM lists as inactive
+    fallback_owner: str | None = None  # tasks.fallback_owner, when it can take tasks
+    language: str = "en"  # of gate titles and failure reasons (tasks.language): one per report
+
+    def owner_status(self, owner_id: str | None) -> str:
+        """ "" for an owner who receives tasks; otherwise where their deals' tasks go."""
+        if owner_id is not None and owner_id not in self.inactive_owners:
+            return ""
+        where = (
+            f"tasks go to the fallback owner {self.owner_name(self.fallback_owner)}"
+            if self.fallback_owner
+            else "no task reaches anyone (no_owner)"
+        )
+        return f"inactive: {where}" if owner_id is not None else where
 
     def gate_title(self, gate_id: str) -> str:
         """The gate's title, or its id for a gate the catalog does not know."""

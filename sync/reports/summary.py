@@ -122,6 +122,7 @@ class OwnerStats:
 
     owner_id: str | None
     name: str
+    status: str = ""  # "" when tasks reach the owner; else why not and where they go
     deals: int = 0
     failing_deals: int = 0
     failing_gates: int = 0
@@ -173,6 +174,7 @@ class AuditSummary:
         self.context = context
         self.flagged_cap = flagged_cap
         self.deals = 0
+        self.open_without_amount = 0  # open (selling-phase) deals left out of the forecast
         self.failing_deals = 0
         self.failing_results = 0
         self.without_phase = 0  # in scope but in no phase (closed lost)
@@ -226,18 +228,27 @@ class AuditSummary:
 
         owner = self.owners.get(snapshot.owner_id)
         if owner is None:
-            owner = self.owners[snapshot.owner_id] = OwnerStats(snapshot.owner_id, row.owner_name)
+            status = self.context.owner_status(snapshot.owner_id)
+            owner = OwnerStats(snapshot.owner_id, row.owner_name, status)
+            self.owners[snapshot.owner_id] = owner
         owner.deals += 1
         owner.failing_deals += bool(failing)
         owner.failing_gates += len(failing)
         owner.stage_ahead += stage_ahead
         owner._score.add(evaluation.evidence_score)
 
-        if evaluation.phase in SELLING_PHASES and snapshot.amount is not None:
-            args = (snapshot.amount, snapshot.stage_probability, evaluation.evidence_probability)
-            key = (evaluation.phase, snapshot.currency)
-            self.forecast.setdefault(key, Forecast()).add(*args)
-            owner.forecast.setdefault(snapshot.currency, Forecast()).add(*args)
+        if evaluation.phase in SELLING_PHASES:
+            if snapshot.amount is None:
+                self.open_without_amount += 1  # no amount, no forecast: said so in the reports
+            else:
+                args = (
+                    snapshot.amount,
+                    snapshot.stage_probability,
+                    evaluation.evidence_probability,
+                )
+                key = (evaluation.phase, snapshot.currency)
+                self.forecast.setdefault(key, Forecast()).add(*args)
+                owner.forecast.setdefault(snapshot.currency, Forecast()).add(*args)
 
         if stage_ahead:
             self.flagged_total += 1

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sync.evaluate import unmapped_stage_text
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.numbers import NO_VALUE, money_list, percent
 from sync.reports.summary import AuditSummary
@@ -185,7 +186,8 @@ class TableReport:
             table.add_column(name, justify="left" if name == "Owner" else "right")
         for o in summary.owner_rows():
             table.add_row(
-                Text(printable(o.name or "(no owner)")),
+                Text(printable(o.name or "(no owner)"))
+                + (Text(f" ({printable(o.status)})") if o.status else Text()),
                 str(o.deals),
                 str(o.failing_deals),
                 str(o.failing_gates),
@@ -199,7 +201,7 @@ def _run_lines(summary: AuditSummary) -> list[str]:
     """Warnings about the run itself: unmapped stages, missing fields, deals that failed."""
     run = summary.run
     lines = [
-        f"stage {stage!r} (pipeline {pipeline or '-'}) is not mapped: {count} deal(s) skipped"
+        unmapped_stage_text(pipeline, stage, count)
         for (pipeline, stage), count in run.unmapped_stages.items()
     ]
     lines += [f"missing field: {line}" for line in run.missing_fields]

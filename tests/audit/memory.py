@@ -115,6 +115,7 @@ class MemoryConnector:
     crm: str = "hubspot"
     calls: list[str] = field(default_factory=list)
     specs: list[ReadSpec] = field(default_factory=list)
+    people: dict[str, Owner] = field(default_factory=lambda: dict(OWNERS))
 
     @property
     def api_calls(self) -> int:
@@ -134,7 +135,7 @@ class MemoryConnector:
 
     def owners(self) -> dict[str, Owner]:
         self.calls.append("owners")
-        return dict(OWNERS)
+        return dict(self.people)
 
     def read_all(self, spec: ReadSpec) -> DealStream:
         self.calls.append("read_all")
@@ -143,6 +144,9 @@ class MemoryConnector:
 
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         raise AssertionError("an audit reads every deal, never changes only")
+
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        return set()
 
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         raise AssertionError("an audit does not look for tasks to reconcile")

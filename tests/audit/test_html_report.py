@@ -149,7 +149,7 @@ def test_stage_ahead_lists_the_skipped_gates_and_counts_the_rest() -> None:
 
 def test_run_section_names_unmapped_stages_and_missing_fields() -> None:
     text = " ".join(parse(sample()).text)
-    assert "unmapped stage 'weird stage'" in text
+    assert "pipeline 'default', stage 'weird stage' is not in the mapping" in text
     assert "why_us: Why_Us__c is not in the CRM" in text
 
 
@@ -157,3 +157,64 @@ def test_an_empty_audit_renders_every_section() -> None:
     page = parse(render())
     assert set(SECTION_IDS) <= set(page.ids)
     assert page.problems == []
+
+
+def test_not_applicable_and_not_mapped_cells_look_different_and_a_legend_says_which() -> None:
+    text = render(
+        row("a", not_evaluated=("approval_requested",)),
+        row("b", phase=Phase.DEFINE, passed=("approval_requested",), failed=()),
+    )
+    assert 'stroke-dasharray="3 3"' in text  # the gate does not apply: dashed, not grey
+    assert "does not apply to define deals" in text
+    assert "not eval.: evidence not mapped" in text  # the legend
+    assert "–: gate does not apply to deals of that phase" in text
+
+
+def test_the_forecast_says_how_many_open_deals_it_leaves_out_for_no_amount() -> None:
+    text = render(row("a"), row("b", amount=None), row("c", amount=None, phase=Phase.DECISION))
+    assert "2 deals without an amount are left out of the forecast" in text
+    one = render(row("a"), row("b", amount=None))
+    assert "1 deal without an amount is left out of the forecast" in one
+
+
+def _stage_ahead_order(document: str) -> list[str]:
+    section = document.split('id="stage-ahead"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<td>(Deal [a-z])</td>", section)
+
+
+def test_stage_ahead_deals_come_largest_amount_first_then_furthest_ahead() -> None:
+    text = render(
+        row("a", name="Deal a", phase=Phase.DEFINE, skipped=("budget_confirmed",), amount=10.0),
+        row("b", name="Deal b", phase=Phase.DECISION, amount=500.0,
+            skipped=("budget_confirmed",)),
+        row("c", name="Deal c", phase=Phase.DECISION, amount=10.0,
+            skipped=("budget_confirmed", "decision_process_known")),
+        row("d", name="Deal d", phase=Phase.DEFINE, skipped=("budget_confirmed",), amount=None),
+    )  # fmt: skip
+    assert _stage_ahead_order(text) == ["Deal b", "Deal c", "Deal a", "Deal d"]
+    assert "1 deals" not in render(row("a", phase=Phase.DEFINE, skipped=("budget_confirmed",)))
+
+
+def test_sections_with_nothing_in_scope_say_so() -> None:
+    text = render()
+    page = parse(text)
+    assert page.problems == []
+    for section_id in ("funnel", "gate-pass-rates", "forecast"):
+        section = text.split(f'id="{section_id}"', 1)[1].split("</section>", 1)[0]
+        assert "No deals in this scope." in section
+        assert "<svg" not in section and "<table" not in section
+
+
+def test_a_persons_name_stays_on_one_line() -> None:
+    text = render(row("a", owner="u1"))
+    assert re.search(r'<span class="person">[^<]+</span>', text)
+    assert ".person { white-space: nowrap; }" in text
+
+
+def test_a_phase_filter_leaves_out_the_empty_phases_and_unchecked_gates() -> None:
+    text = render(row("d", phase=Phase.DELIVERY, passed=("invoice_sent",), failed=()))
+    funnel = text.split('id="funnel"', 1)[1].split("</section>", 1)[0]
+    assert funnel.count("no deals in this scope") == 4 and "0 deals" not in funnel
+    heatmap = text.split('id="gate-pass-rates"', 1)[1].split("</section>", 1)[0]
+    assert ">delivery<" in heatmap and ">discovery<" not in heatmap
+    assert ">invoice_sent<" in heatmap and ">budget_confirmed<" not in heatmap

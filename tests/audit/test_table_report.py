@@ -91,5 +91,6 @@ def test_says_so_when_no_deal_is_in_scope_and_reports_run_problems() -> None:
     text = out.getvalue()
     assert "No deal in scope." in text
     assert "owner=u1" in text
-    assert "'odd'" in text and "3 deal(s) skipped" in text
+    # the same wording as a run's summary, the demo and the HTML report
+    assert "pipeline 'default', stage 'odd' is not in the mapping: 3 deal(s) skipped" in text
     assert "2 deal(s) could not be evaluated" in text

@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from connector.errors import UnexpectedAnswer
+from sandbox.http import Request, Response
 from sandbox.hubspot import HubSpotSandbox
 from sandbox.salesforce import SalesforceSandbox
 from sandbox.serve import sample_configs, serve
@@ -178,7 +180,8 @@ def test_sandbox_serve_prints_working_configs_and_stops(tmp_path: Path) -> None:
         if line.startswith("Press Ctrl-C"):
             started.set()
 
-    thread = threading.Thread(target=serve, kwargs={"echo": echo, "stop": stop}, daemon=True)
+    kwargs = {"echo": echo, "stop": stop, "ca_dir": tmp_path / "ca"}
+    thread = threading.Thread(target=serve, kwargs=kwargs, daemon=True)
     thread.start()
     assert started.wait(10)
     config = next(line for line in lines if line.startswith("\n# hubspot configuration"))
@@ -294,3 +297,49 @@ def test_mappings_show_with_a_config_applies_its_mapping_file(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "renewal_won" in result.output
     assert "appointmentscheduled" in result.output  # the builtin part it extends
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [(b"{}", None), (b'{"total": 4, "results": []}', None), (b'{"total": 0, "results": []}', 1)],
+    ids=["empty-object", "empty-page-total-4", "no-deals"],
+)
+def test_audit_strict_never_passes_on_a_bad_or_empty_read(
+    tmp_path: Path, hs_sandbox: HubSpotSandbox, body: bytes, code: int | None
+) -> None:
+    def empty(request: Request) -> Response | None:
+        return Response(200, body) if request.path.endswith("/deals/search") else None
+
+    hs_sandbox.app.before.insert(0, empty)
+    path = _hs_config(tmp_path, hs_sandbox)
+    result = runner.invoke(app, ["audit", "--config", str(path), "--format", "json", "--strict"])
+    hs_sandbox.app.before.remove(empty)
+    if code is None:  # an error naming the request, which main() turns into exit 2
+        assert isinstance(result.exception, UnexpectedAnswer), result.output
+        assert "deals search" in str(result.exception)
+    else:
+        assert result.exit_code == code
+
+
+def test_check_config_names_mapped_stages_and_pipelines_the_crm_lacks(
+    tmp_path: Path, hs_sandbox: HubSpotSandbox
+) -> None:
+    mapping = tmp_path / "renewals.yaml"
+    mapping.write_text(
+        "crm: hubspot\nextends: builtin\npipelines:\n"
+        "  renewals: {stages: {renewal_identifed: discovery}}\n"
+        "  renewalz: {stages: {renewal_quoted: decision}}\n"
+    )
+    path = _hs_config(tmp_path, hs_sandbox, f"mapping: {mapping}\n")
+    result = runner.invoke(app, ["check-config", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "configuration is valid" not in result.output
+    assert (
+        "mapping: pipeline 'renewals', stage 'renewal_identifed' is not in the CRM "
+        "(did you mean 'renewal_identified'?)" in result.output
+    )
+    assert "mapping: pipeline 'renewalz' is not in the CRM (did you mean 'renewals'?)" in (
+        result.output
+    )
+    # the CRM's stages no mapping names are listed too
+    assert "pipeline 'renewals', stage 'renewal_won' is not in the mapping" in result.output

@@ -13,7 +13,7 @@ from sync.checks import load_method
 from sync.config import load_settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ENV = {"HUBSPOT_ACCESS_TOKEN": "pat-x", "SF_CONSUMER_KEY": "key"}
+ENV = {"HUBSPOT_SERVICE_KEY": "key-x", "SF_CONSUMER_KEY": "key"}
 
 
 @pytest.mark.parametrize("name", ["hubspot.yaml", "salesforce.yaml"])

@@ -26,3 +26,22 @@ def test_demo_writes_tasks_and_prints_the_summary(crm: str) -> None:
     # the sandbox servers stopped with the demo
     leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert not [t for t in leftover if t.name.startswith("sandbox")]
+
+
+def test_the_demo_reads_well_in_a_ci_log_and_ends_with_the_next_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # what a pipe or CI runner reports
+    from sync.demo import demo_console
+
+    report = run_demo("hubspot", demo_console())  # stdout is captured: not a terminal
+    lines = capsys.readouterr().out.splitlines()
+    text = "\n".join(lines)
+    assert "Deal findings of the planner" in text  # a title on one line, not wrapped
+    if any(f.code.value == "no_owner" for _, f in report.findings):
+        [row] = [line for line in lines if line.startswith("│ no_owner")]
+        assert "owner inactive and no tasks.fallback_owner" in row  # explained in its row
+    [subject] = [line for line in lines if line.startswith("A task as the rep sees it: ")]
+    assert subject.rstrip().endswith(report.planned("create")[0].subject.split("] ", 1)[1])
+    assert lines[-4:-2] == ["Next, try:", lines[-3]] and "dealgate sandbox serve" in lines[-3]
+    assert lines[-1].strip().startswith("dealgate init --crm hubspot --output dealgate.yaml")

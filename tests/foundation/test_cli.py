@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,32 @@ def test_gates_list_with_a_bad_mapping_file_exits_2_with_the_reason(tmp_path: Pa
     assert result.exit_code == 2
     assert "cannot read the mapping file" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_flags_show_no_value_placeholder_in_help() -> None:
+    for command in (["run", "--help"], ["audit", "--help"], ["--help"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0
+        assert "<bool>" not in result.output
+    assert "--once " in runner.invoke(app, ["run", "--help"]).output
+
+
+def test_gates_list_never_cuts_an_id_off_a_terminal() -> None:
+    result = runner.invoke(app, ["gates", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    for gate_id in ("proposal_and_quote_prepared", "proposal_presented_to_key_person"):
+        assert gate_id in result.output
+    assert "…" not in result.output
+
+
+def test_gates_list_as_json_and_csv() -> None:
+    listed = json.loads(runner.invoke(app, ["gates", "list", "--format", "json"]).output)
+    assert len(listed) == 23 and listed[0] == {
+        "id": "scope_confirmed",
+        "phase": "discovery",
+        "title": "Project scope confirmed (what the customer has in mind)",
+        "enabled": True,
+    }
+    lines = runner.invoke(app, ["gates", "list", "-f", "csv", "--lang", "ja"]).output.splitlines()
+    assert lines[0] == "id,phase,title,enabled" and len(lines) == 24
+    assert lines[1].startswith("scope_confirmed,discovery,プロジェクト実施内容を確認")

@@ -86,7 +86,7 @@ tasks:
     ("text", "fragment"),
     [
         ("crm: pipedrive\n", "crm: Input should be 'hubspot' or 'salesforce'"),
-        ("crm: hubspot\n", "hubspot.access_token is required"),
+        ("crm: hubspot\n", "hubspot.auth is required"),
         ("crm: salesforce\n", "salesforce.instance_url is required"),
         (
             "crm: salesforce\nsalesforce:\n  instance_url: https://x\n  auth: {method: jwt}\n",
@@ -141,11 +141,19 @@ def test_connection_file_paths_resolve_against_the_config_folder(tmp_path: Path)
     assert sf.auth.private_key_file == str(tmp_path / "conf" / "keys" / "sf.pem")
 
 
-def test_a_state_store_other_than_sqlite_is_refused_when_loading() -> None:
+def test_a_state_store_other_than_sqlite_or_postgresql_is_refused_when_loading() -> None:
     with pytest.raises(ConfigError) as refused:
-        text = VALID.replace("sqlite:///state/dealgate.db", "postgres://db/dealgate")
+        text = VALID.replace("sqlite:///state/dealgate.db", "mysql://dealgate:hunter2@db/dealgate")
         parse_settings(text, env={"HS_TOKEN": "x"})
     assert refused.value.problems == [
-        "<config>:8: state: unsupported state store 'postgres://db/dealgate' "
-        "(expected sqlite:///PATH)"
+        "<config>:8: state: unsupported state store 'mysql://dealgate:***@db/dealgate' "
+        "(expected sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE)"
     ]
+
+
+def test_a_postgresql_state_is_a_url_and_its_password_a_secret() -> None:
+    url = "postgresql://dealgate:hunter2@db.internal:5432/dealgate"
+    text = VALID.replace("sqlite:///state/dealgate.db", "${DATABASE_URL}")
+    settings = parse_settings(text, env={"HS_TOKEN": "pat-na1-x", "DATABASE_URL": url})
+    assert settings.state_location == url
+    assert "hunter2" in settings.secrets()

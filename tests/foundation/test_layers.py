@@ -2,7 +2,8 @@
 
 connector -> mappings -> gates -> sync planner -> connector writes: `gates/` reads only its own
 files; `connector/` knows nothing of gates; `sandbox/` is an independent model of the CRM, so a
-connector bug cannot hide behind a matching sandbox bug.
+connector bug cannot hide behind a matching sandbox bug. `state/` (the state stores) knows only
+the connector's cursor type, nothing of the engine that uses it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
-    "gates": {"connector", "mappings", "sync", "sandbox", "cli"},
-    "mappings": {"sync", "sandbox", "cli"},
-    "connector": {"gates", "mappings", "sync", "sandbox", "cli"},
-    "sandbox": {"connector", "gates", "mappings", "sync", "cli"},
+    "gates": {"connector", "mappings", "state", "sync", "sandbox", "cli"},
+    "mappings": {"state", "sync", "sandbox", "cli"},
+    "connector": {"gates", "mappings", "state", "sync", "sandbox", "cli"},
+    "sandbox": {"connector", "gates", "mappings", "state", "sync", "cli"},
+    "state": {"gates", "mappings", "sync", "sandbox", "cli"},
 }
 
 

@@ -8,7 +8,7 @@ import json
 import structlog
 
 from sync.config import parse_settings
-from sync.logs import MASK, configure, get_logger, redact, register_secrets
+from sync.logs import MASK, configure, get_logger, redact, register_secrets, scrub
 
 TOKEN = "pat-na1-0123456789abcdef"
 
@@ -72,3 +72,15 @@ def test_a_traceback_on_the_console_shows_no_secret_from_the_frames() -> None:
     out = stream.getvalue()
     assert "cycle_crashed" in out and "RuntimeError: request failed" in out
     assert TOKEN not in out
+
+
+def test_a_secret_that_is_a_plain_word_does_not_eat_the_words_of_a_message() -> None:
+    register_secrets(["sandbox", "s3cr3t-value"])
+    text = scrub(
+        "set salesforce.ca_bundle to the CA file of your proxy or sandbox; "
+        "Authorization: Bearer sandbox; token s3cr3t-value"
+    )
+    assert text == (
+        "set salesforce.ca_bundle to the CA file of your proxy or sandbox; "
+        "Authorization: *** token ***"
+    )

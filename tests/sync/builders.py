@@ -10,9 +10,9 @@ from typing import Any
 from connector.base import RawContact
 from gates import Catalog, load_catalog
 from mappings import CrmMapping, load_mapping
+from state.sqlite import SqliteStateStore
 from sync.config import Settings, parse_settings
 from sync.engine import Engine
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.fake import FakeConnector
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

@@ -46,6 +46,7 @@ WARM = (
 def _child(request: dict[str, object]) -> int:
     with open(str(request["log"]), "a", encoding="utf-8") as log:
         os.dup2(log.fileno(), 2)
+        os.dup2(log.fileno(), 1)  # the daemon's summary line; stdout carries the protocol
     configure("info", json_output=True, stream=sys.stderr)
     settings = load_settings(str(request["config"]))
     return daemon.run(

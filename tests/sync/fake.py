@@ -91,6 +91,8 @@ class FakeConnector:
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
         self.deals: dict[str, FakeDeal] = {}
+        self.hidden: set[str] = set()  # deals a full read leaves out though they exist
+        self.confirmations: list[list[str]] = []  # deal ids of each confirm_deleted call
         self.tasks: dict[str, FakeTask] = {}
         self.owners_by_id: dict[str, Owner] = {
             "005A": Owner("005A", "Aiko", "aiko@example.com", True),
@@ -253,7 +255,7 @@ class FakeConnector:
 
     def read_all(self, spec: ReadSpec) -> FakeStream:
         self._read()
-        live = [d for d in self.deals.values() if not d.deleted]
+        live = [d for d in self.deals.values() if not d.deleted and d.id not in self.hidden]
         top = max((d.version for d in self.deals.values()), default=0)
         return FakeStream([self._raw(d, spec) for d in live], {"v": str(top)}, [])
 
@@ -274,6 +276,12 @@ class FakeConnector:
         self.calls += 1
         if self.read_faults:
             raise self.read_faults.pop(0)
+
+    def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
+        self.calls += 1
+        self.confirmations.append(list(deal_ids))
+        # deleted, or not found at all (a direct read by id that finds nothing)
+        return {d for d in deal_ids if d not in self.deals or self.deals[d].deleted}
 
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         self.calls += 1

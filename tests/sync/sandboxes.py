@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +34,13 @@ class SeedDeal:
     owner: str = "sato"
     budget: str = "estimated"
     open_task: str | None = None  # gate id of a dealgate task already open on the deal
+    name: str | None = None  # the deal's name; "Deal <key>" when None
+    phase: str = "discovery"  # or "decision" (every define and decision gate fails then)
+    influencer: str | None = None  # last name of an extra contact: influencer, opponent
+
+    @property
+    def title(self) -> str:
+        return self.name if self.name is not None else f"Deal {self.key}"
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,23 @@ class SandboxCRM(Protocol):
 
     def complete_task(self, task_id: str) -> None: ...
 
+    def set_time(self, moment: datetime | None) -> None: ...
+
     def tasks(self) -> list[SeenTask]: ...
+
+    def open_counts(self) -> dict[str, int]: ...
+
+
+SF_STAGES = {"discovery": "Prospecting", "decision": "Negotiation/Review"}
+HS_STAGES = {"discovery": "appointmentscheduled", "decision": "decisionmakerboughtin"}
+
+
+def _owners(owner_name: str | None) -> list[tuple[str, str, str, bool]]:
+    """OWNERS, with the first one's first name replaced when `owner_name` is given."""
+    if owner_name is None:
+        return list(OWNERS)
+    (key, _, last, active), *rest = OWNERS
+    return [(key, owner_name, last, active), *rest]
 
 
 def _config(lines: list[str], tmp_path: Path, tasks: Mapping[str, Any]) -> str:
@@ -82,7 +106,12 @@ class SalesforceCRM:
     crm = "salesforce"
     write_path = r"/composite/sobjects/?$"
 
-    def __init__(self, running: sandbox.salesforce.SalesforceSandbox, deals: list[SeedDeal]):
+    def __init__(
+        self,
+        running: sandbox.salesforce.SalesforceSandbox,
+        deals: list[SeedDeal],
+        owner_name: str | None = None,
+    ):
         self.sandbox = running
         self.app = running.app
         self.url = running.url
@@ -91,11 +120,15 @@ class SalesforceCRM:
         seed: dict[str, list[dict[str, Any]]] = {
             "User": [
                 {"ref": k, "Name": f"{f} {n}", "Email": f"{k}@example.com", "IsActive": active}
-                for k, f, n, active in OWNERS
+                for k, f, n, active in _owners(owner_name)
             ],
-            "Contact": [contact],
+            "Contact": [contact] + [
+                {"ref": f"i_{d.key}", "FirstName": "Ina", "LastName": d.influencer,
+                 "LastActivityDate": "today-2"}
+                for d in deals if d.influencer is not None
+            ],
             "Opportunity": [
-                {"ref": d.key, "Name": f"Deal {d.key}", "StageName": "Prospecting",
+                {"ref": d.key, "Name": d.title, "StageName": SF_STAGES[d.phase],
                  "OwnerId": f"@{d.owner}", "CloseDate": "today+60",
                  "Project_Scope__c": "Roll out the order system to 3 plants",
                  "Project_Reason__c": "Halve order errors", "Project_Start__c": "today+30",
@@ -108,6 +141,10 @@ class SalesforceCRM:
                 {"OpportunityId": f"@{d.key}", "ContactId": "@c0", "Role": "Decision Maker",
                  "Stance__c": "supporter"}
                 for d in deals
+            ] + [
+                {"OpportunityId": f"@{d.key}", "ContactId": f"@i_{d.key}", "Role": "Influencer",
+                 "Stance__c": "opponent"}
+                for d in deals if d.influencer is not None
             ],
             "Task": [
                 {"WhatId": f"@{d.key}", "OwnerId": f"@{d.owner}", "Status": "Not Started",
@@ -144,6 +181,9 @@ class SalesforceCRM:
     def complete_task(self, task_id: str) -> None:
         self.sandbox.store.update("Task", task_id, {"Status": "Completed"})
 
+    def set_time(self, moment: datetime | None) -> None:
+        self.sandbox.store.set_time(moment)
+
     def tasks(self) -> list[SeenTask]:
         found = []
         for row in self.sandbox.store.records("Task"):
@@ -156,12 +196,26 @@ class SalesforceCRM:
             )  # fmt: skip
         return found
 
+    def open_counts(self) -> dict[str, int]:
+        """Open task records per deal key, marker or not (an oracle independent of the parser)."""
+        counts: dict[str, int] = {}
+        for row in self.sandbox.store.records("Task"):
+            if not row.get("IsDeleted") and not row["IsClosed"]:
+                key = self.keys.get(row["WhatId"], row["WhatId"])
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
 
 class HubSpotCRM:
     crm = "hubspot"
     write_path = r"/crm/v3/objects/tasks/batch/(create|update)$"
 
-    def __init__(self, running: sandbox.hubspot.HubSpotSandbox, deals: list[SeedDeal]):
+    def __init__(
+        self,
+        running: sandbox.hubspot.HubSpotSandbox,
+        deals: list[SeedDeal],
+        owner_name: str | None = None,
+    ):
         self.sandbox = running
         self.app = running.app
         self.url = running.url
@@ -170,21 +224,27 @@ class HubSpotCRM:
             "owners": [
                 {"key": k, "firstName": f, "lastName": n, "email": f"{k}@example.com",
                  "archived": not active}
-                for k, f, n, active in OWNERS
+                for k, f, n, active in _owners(owner_name)
             ],
             "contacts": [{"key": "c0", "properties": {
-                "firstname": "Dana", "lastname": "Lee", "notes_last_contacted": "@now-2d"}}],
+                "firstname": "Dana", "lastname": "Lee", "notes_last_contacted": "@now-2d"}}] + [
+                {"key": f"i_{d.key}", "properties": {"firstname": "Ina",
+                 "lastname": d.influencer, "notes_last_contacted": "@now-2d"}}
+                for d in deals if d.influencer is not None
+            ],
             "deals": [
                 {"key": d.key, "owner": d.owner, "properties": {
-                    "dealname": f"Deal {d.key}", "pipeline": "default",
-                    "dealstage": "appointmentscheduled", "closedate": "@today+60d",
+                    "dealname": d.title, "pipeline": "default",
+                    "dealstage": HS_STAGES[d.phase], "closedate": "@today+60d",
                     "dealgate_scope": "Roll out the order system to 3 plants",
                     "dealgate_reason": "Halve order errors",
                     "dealgate_project_start": "@today+30d", "dealgate_project_end": "@today+200d",
                     "dealgate_competitors": "Contoso", "dealgate_budget_status": d.budget,
                     "dealgate_order_date": "@today+20d",
                     "dealgate_decision_process": "Plant managers propose, the CFO approves"},
-                 "contacts": [{"contact": "c0", "labels": ["Decision maker", "Supporter"]}]}
+                 "contacts": [{"contact": "c0", "labels": ["Decision maker", "Supporter"]}] + (
+                     [{"contact": f"i_{d.key}", "labels": ["Influencer", "Opponent"]}]
+                     if d.influencer is not None else [])}
                 for d in deals
             ],
             "tasks": [
@@ -224,6 +284,9 @@ class HubSpotCRM:
     def complete_task(self, task_id: str) -> None:
         self.sandbox.store.update("tasks", task_id, {"hs_task_status": "COMPLETED"})
 
+    def set_time(self, moment: datetime | None) -> None:
+        self.sandbox.store.set_time(moment)
+
     def tasks(self) -> list[SeenTask]:
         store = self.sandbox.store
         found = []
@@ -243,13 +306,27 @@ class HubSpotCRM:
                 )  # fmt: skip
         return found
 
+    def open_counts(self) -> dict[str, int]:
+        """Open task records per deal key, marker or not (an oracle independent of the parser)."""
+        store = self.sandbox.store
+        counts: dict[str, int] = {}
+        with store.lock:
+            for task_id in store.ids("tasks"):
+                if store.get("tasks", task_id).get("hs_task_status") == "COMPLETED":
+                    continue
+                for deal in store.linked("tasks", int(task_id), "deals"):
+                    key = self.keys.get(str(deal), str(deal))
+                    counts[key] = counts.get(key, 0) + 1
+        return counts
+
 
 @contextmanager
-def start(crm: str, deals: list[SeedDeal]) -> Iterator[SandboxCRM]:
-    """A running, seeded sandbox of `crm` ("salesforce" or "hubspot")."""
+def start(crm: str, deals: list[SeedDeal], owner_name: str | None = None) -> Iterator[SandboxCRM]:
+    """A running, seeded sandbox of `crm` ("salesforce" or "hubspot"); `owner_name` replaces
+    the first name of the owner `sato`."""
     if crm == "salesforce":
         with sandbox.salesforce.start(seed=None) as sf:
-            yield SalesforceCRM(sf, deals)
+            yield SalesforceCRM(sf, deals, owner_name)
     else:
         with sandbox.hubspot.start(seed=None) as hs:
-            yield HubSpotCRM(hs, deals)
+            yield HubSpotCRM(hs, deals, owner_name)

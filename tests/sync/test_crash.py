@@ -9,6 +9,7 @@ answer), while the test kills the child.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -24,7 +25,9 @@ from pathlib import Path
 import pytest
 
 from sandbox.http import Request, Response
-from sync.sqlite_state import SqliteStateStore
+from state.base import open_store
+from state.sqlite import SqliteStateStore
+from tests.fixtures.postgres import postgres_schema
 from tests.sync.sandboxes import SandboxCRM, SeedDeal, start
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +118,7 @@ class HoldWrite:
             self.release.wait(30)
 
 
-def _check_final(crm: SandboxCRM, state: Path) -> None:
+def _check_final(crm: SandboxCRM, state: Path | str) -> None:
     tasks = crm.tasks()
     opened = sorted((t.deal, t.gate_id) for t in tasks if t.is_open)
     assert opened == EXPECTED_OPEN
@@ -123,21 +126,43 @@ def _check_final(crm: SandboxCRM, state: Path) -> None:
         {**{key: 1 for key in EXPECTED_OPEN}, ("done0", "budget_confirmed"): 1,
          ("done1", "budget_confirmed"): 1}
     )  # fmt: skip
-    with SqliteStateStore(state) as store:
+    with open_store(state) as store:
         assert store.intents() == []
         ledger_open = {e.task_id for e in store.all_entries() if e.state.value == "open"}
         assert ledger_open == {t.id for t in tasks if t.is_open}
 
 
+@contextlib.contextmanager
+def state_in(backend: str, folder: Path) -> Iterator[Path | str]:
+    """Where a daemon keeps its state: the config's SQLite file, or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        yield folder / "state.db"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+def write_config(crm: SandboxCRM, folder: Path, state: Path | str) -> Path:
+    config = folder / "dealgate.yaml"
+    text = crm.config_text(folder)
+    if isinstance(state, str):
+        text = text.replace(f"state: sqlite:///{folder / 'state.db'}", f"state: {state}")
+        assert f"state: {state}" in text
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("crm_name", ["salesforce", "hubspot"])
-def test_kill_at_every_write_then_restart(zygote: Zygote, tmp_path: Path, crm_name: str) -> None:
+def test_kill_at_every_write_then_restart(
+    zygote: Zygote, tmp_path: Path, crm_name: str, backend: str
+) -> None:
     points = [(k, when) for k in range(1, WRITES + 1) for when in ("before", "after")]
     for k, when in points:
         folder = tmp_path / f"{k}-{when}"
         folder.mkdir()
-        with start(crm_name, DEALS) as crm:
-            config = folder / "dealgate.yaml"
-            config.write_text(crm.config_text(folder), encoding="utf-8")
+        with start(crm_name, DEALS) as crm, state_in(backend, folder) as state:
+            config = write_config(crm, folder, state)
             hold = HoldWrite(crm, k, when)
             pid = zygote.spawn(config, folder / "run.log")
             assert hold.reached.wait(30), f"write {k} never came ({folder / 'run.log'})"
@@ -147,7 +172,7 @@ def test_kill_at_every_write_then_restart(zygote: Zygote, tmp_path: Path, crm_na
             assert zygote.wait(zygote.spawn(config, folder / "rerun.log")) == 0, (
                 folder / "rerun.log"
             ).read_text()
-            _check_final(crm, folder / "state.db")
+            _check_final(crm, state)
 
 
 @pytest.mark.parametrize("crm_name", ["salesforce", "hubspot"])

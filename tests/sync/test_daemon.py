@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from connector.errors import AuthError, QuotaExhausted, ServerError
+from state.sqlite import SqliteStateStore
 from sync import daemon
 from sync.cycle import CycleReport
 from sync.metrics import Metrics, MetricsServer
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.builders import START, Clock, decision_maker, discovery_done, settings
 from tests.sync.fake import FakeConnector
 
@@ -88,9 +88,11 @@ def test_dry_run_prints_the_diff_and_leaves_no_state(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     crm = crm_with_work()
-    assert daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm) == 0
+    assert (
+        daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm, clock=Clock()) == 0
+    )
     out = capsys.readouterr().out
-    assert "+ create budget_confirmed on Deal 00600 (00600) for 005A" in out
+    assert "+ create budget_confirmed on Deal 00600 (00600) for Aiko" in out
     assert "1 task(s) to create" in out
     assert crm.write_log == [] and not settings(tmp_path).state_path.exists()
 

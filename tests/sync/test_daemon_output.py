@@ -10,10 +10,10 @@ import structlog
 from connector.errors import AuthError
 from gates import load_catalog
 from mappings import load_mapping
+from state.sqlite import SqliteStateStore
 from sync import daemon
 from sync.engine import Engine
 from sync.logs import register_secrets
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.builders import Clock, decision_maker, discovery_done, settings
 from tests.sync.fake import FakeConnector
 
@@ -40,7 +40,7 @@ def test_the_cycle_summary_names_each_unmapped_stage_once(
         crm.put_deal(deal_id, contacts=[decision_maker()], **discovery_done(StageName="Parked"))
     crm.put_deal("006D", contacts=[decision_maker()], **discovery_done(StageName="On Hold"))
     with structlog.testing.capture_logs() as logs:
-        code = daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm)
+        code = daemon.run(settings(tmp_path), once=True, dry_run=True, connector=crm, clock=Clock())
     assert code == 0
     warned = [e["stage"] for e in logs if e["event"] == "unmapped_stage"]
     assert sorted(warned) == ["On Hold", "Parked"]
@@ -89,3 +89,23 @@ def test_a_state_folder_that_cannot_be_made_is_a_one_line_error(
     assert daemon.run(config, once=True, connector=crm, clock=Clock()) == 2
     err = capsys.readouterr().err
     assert "dealgate: error: state " in err and "Traceback" not in err
+
+
+def test_a_writing_run_prints_its_one_line_summary_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crm = FakeConnector(Clock())
+    crm.put_deal("006A", contacts=[decision_maker()],
+                 **discovery_done(Budget_Status__c="estimated"))  # fmt: skip
+    crm.put_deal("006P", contacts=[decision_maker()], **discovery_done(StageName="Parked"))
+    with structlog.testing.capture_logs() as logs:
+        assert daemon.run(settings(tmp_path), once=True, connector=crm, clock=Clock()) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "full cycle: 2 deal(s) read, 1 task(s) created, 0 completed, 0 deferred; "
+        "1 deal(s) skipped in unmapped stages"
+    ]
+    # the count of deals and the list of stages carry names that say which is which
+    [done] = [e for e in logs if e["event"] == "cycle_done"]
+    [summary] = [e for e in logs if e["event"] == "cycle_summary"]
+    assert done["unmapped_stage_deals"] == 1 and "unmapped_stages" not in done
+    assert summary["unmapped_stages"] == ["stage 'Parked' is not in the mapping: 1 deal(s) skipped"]

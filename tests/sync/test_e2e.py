@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,8 @@ import pytest
 
 from gates import load_catalog
 from mappings import load_mapping
+from state.sqlite import SqliteStateStore
 from sync.engine import Engine
-from sync.sqlite_state import SqliteStateStore
 from tests.sync.builders import Clock
 from tests.sync.sandboxes import SandboxCRM, SeedDeal, open_tasks, start
 
@@ -93,8 +93,32 @@ def test_a_rep_completed_task_stays_completed_for_the_snooze_window(
                                ("d2", "budget_confirmed", "kim")]  # fmt: skip
 
 
+@pytest.mark.parametrize("later", [timedelta(0), timedelta(milliseconds=999)],
+                         ids=["same-millisecond", "same-second"])  # fmt: skip
+def test_a_rep_completing_a_task_right_after_dealgate_wrote_it_starts_the_snooze_at_once(
+    crm: SandboxCRM, run: Run, later: timedelta
+) -> None:
+    # The CRM clock stands still: the rep's completion carries the very modification time of
+    # dealgate's own write (or one in the same second). The next incremental cycle must still
+    # see it: the snooze starts then, not at the next full rescan, and ends 14 days later.
+    written_at = run.clock.now.replace(microsecond=0)
+    crm.set_time(written_at)
+    run.engine.run_cycle()
+    [task] = [t for t in crm.tasks() if t.deal == "d0"]
+    crm.set_time(written_at + later)
+    crm.complete_task(task.id)
+    seen = run.engine.run_cycle()
+    assert not seen.full
+    run.clock.advance(days=13)
+    assert run.engine.run_cycle(full=True).tasks_created == 0
+    run.clock.advance(days=1, hours=1)
+    assert run.engine.run_cycle().tasks_created == 1
+    assert open_tasks(crm) == [("d0", "budget_confirmed", "sato"),
+                               ("d2", "budget_confirmed", "kim")]  # fmt: skip
+
+
 @pytest.mark.parametrize("crm_name", ["salesforce", "hubspot"])
-def test_the_per_owner_cap_defers_and_the_next_run_catches_up(
+def test_the_per_owner_cap_defers_and_the_next_day_catches_up(
     crm_name: str, tmp_path: Path
 ) -> None:
     deals = [SeedDeal(f"d{n}") for n in range(5)]
@@ -104,8 +128,12 @@ def test_the_per_owner_cap_defers_and_the_next_run_catches_up(
             first = run.engine.run_cycle()
             assert (first.tasks_created, first.tasks_deferred) == (2, 3)
             assert [d for d, _, _ in open_tasks(crm)] == ["d0", "d1"]  # in the order read
+            run.clock.advance(hours=1)  # the cap counts over a rolling 24 hours
+            assert run.engine.run_cycle().tasks_created == 0
+            run.clock.advance(hours=23)
             second = run.engine.run_cycle()
             assert (second.tasks_created, second.tasks_deferred) == (2, 1)
+            run.clock.advance(hours=24)
             third = run.engine.run_cycle()
             assert (third.tasks_created, third.tasks_deferred) == (1, 0)
             assert [d for d, _, _ in open_tasks(crm)] == [f"d{n}" for n in range(5)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from connector.errors import ConnectionFailed, ServerError
-from sync.state import LedgerEntry, TaskState
+from state.base import LedgerEntry, TaskState
 from tests.sync.builders import DISCOVERY_GATES, World, decision_maker, discovery_done
 
 
@@ -84,7 +84,7 @@ def test_a_task_the_rep_deleted_is_not_recreated_at_once(world: World) -> None:
     assert world.open_gates("006B") == []
 
 
-def test_the_per_owner_cap_defers_and_the_next_run_catches_up(tmp_path: Path) -> None:
+def test_the_per_owner_cap_defers_and_the_next_day_catches_up(tmp_path: Path) -> None:
     world = World(tmp_path, max_new_per_owner=3)
     estimated = discovery_done(Budget_Status__c="estimated")
     world.crm.put_deal("006X", contacts=[decision_maker()], **estimated)
@@ -99,8 +99,13 @@ def test_the_per_owner_cap_defers_and_the_next_run_catches_up(tmp_path: Path) ->
         ("006X", "budget_confirmed", "normal"),  # then phase order
         ("006Y", "technical_fit_confirmed", "normal"),  # then catalog order
     ]
+    world.clock.advance(hours=23, minutes=59)  # the cap counts over a rolling 24 hours
+    early = world.engine.run_cycle()
+    assert not early.full and early.tasks_created == 0
+    world.clock.advance(minutes=1)
     second = world.engine.run_cycle()
     assert second.full and (second.tasks_created, second.tasks_deferred) == (3, 2)
+    world.clock.advance(hours=24)
     third = world.engine.run_cycle()
     assert (third.tasks_created, third.tasks_deferred) == (2, 0)
     assert len(world.open_gates("006Y")) == 7
@@ -151,7 +156,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(world: World) -> None:
         ("create", "006B", "budget_confirmed", "005A")
     ]
     assert report.diff_lines() == [
-        "+ create budget_confirmed on Deal 006B (006B) for 005A [normal]: "
+        "+ create budget_confirmed on Deal 006B (006B) for Aiko [normal]: "
         "[dealgate] Budget secured and its content confirmed"
     ]
     assert world.engine.run_cycle().tasks_created == 1  # a real run afterwards still writes

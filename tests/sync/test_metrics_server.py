@@ -32,7 +32,7 @@ def test_the_metrics_server_listens_on_loopback_by_default() -> None:
 def test_the_kubernetes_example_listens_on_every_interface() -> None:
     documents = list(yaml.safe_load_all((EXAMPLES / "deploy" / "kubernetes.yaml").read_text()))
     config = next(d for d in documents if d["kind"] == "ConfigMap")["data"]["dealgate.yaml"]
-    assert parse_settings(config, env={"HUBSPOT_ACCESS_TOKEN": "x"}).metrics.host == "0.0.0.0"
+    assert parse_settings(config, env={"HUBSPOT_SERVICE_KEY": "x"}).metrics.host == "0.0.0.0"
 
 
 def test_an_idle_connection_is_closed_by_the_server() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +11,7 @@ from connector.base import Owner, Priority
 from gates.model import Gate, Text
 from gates.results import DealEvaluation, FindingCode, GateResult, Outcome
 from gates.snapshot import DealTask, Phase
+from state.base import LedgerEntry, Snooze, TaskState
 from sync.config import TasksSettings
 from sync.planner import (
     DealState,
@@ -21,7 +22,6 @@ from sync.planner import (
     plan_deleted,
     resolve_owner,
 )
-from sync.state import LedgerEntry, Snooze, TaskState
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -384,7 +384,7 @@ def test_moot_tasks_stay_open_when_close_when_passed_is_off() -> None:
 
 
 def test_a_selling_deal_keeps_tasks_of_gates_outside_its_evaluation() -> None:
-    # a define deal whose evaluation lacks a gate (disabled, or not evaluated for its pipeline)
+    # a define deal whose evaluation lacks a gate in force (a later phase's: the deal moved back)
     plan = plan_deal(
         deal(res("budget_confirmed", "passed"), tasks=(task("t1", "approval_granted"),)), ctx()
     )
@@ -399,3 +399,21 @@ def test_a_deal_read_twice_in_one_cycle_gets_one_task_per_gate() -> None:
     kept = [(c.task.deal_id, c.task.gate_id) for c in quota.drain()]
     assert sorted(kept) == [("d1", "budget_confirmed"), ("d1", "key_person_contacted")]
     assert quota.deferred == 0
+
+
+def test_cap_leaves_room_only_for_what_the_owner_did_not_receive_in_the_window() -> None:
+    quota = OwnerQuota(2, used={"u1": 1, "u2": 2})
+    _offer(quota, "u1", "budget_confirmed", "d1", False)
+    _offer(quota, "u1", "key_person_contacted", "d2", False)
+    _offer(quota, "u2", "budget_confirmed", "d3", False)
+    assert [(c.task.owner_id, c.task.deal_id) for c in quota.drain()] == [("u1", "d1")]
+    assert quota.deferred == 2 and quota.deferred_owners == {"u1", "u2"}
+
+
+def test_tasks_of_a_gate_no_longer_in_force_are_completed() -> None:
+    state = replace(
+        deal(res("budget_confirmed", "passed"), tasks=(task("t1", "approval_granted"),)),
+        gates_in_force=frozenset({"budget_confirmed"}),
+    )
+    plan = plan_deal(state, ctx())
+    assert [(c.task.task_id, c.reason) for c in plan.completes] == [("t1", "gate_off")]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from state.base import LedgerEntry, TaskState
+from state.sqlite import SqliteStateStore
 from sync.engine import LEDGER_KEEP_DAYS, ledger_cutoff
-from sync.sqlite_state import SqliteStateStore
-from sync.state import LedgerEntry, TaskState
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -99,6 +99,15 @@ def test_a_cap_of_zero_writes_no_task_and_does_not_force_full_reads(tmp_path: Pa
     second = world.engine.run_cycle()
     assert not second.full  # an incremental cycle, not a rescan for tasks that never come
     assert second.tasks_created == 0
+    assert world.store.catch_up_at() is None  # no catch-up full cycle is ever scheduled
+
+
+def test_a_cap_of_zero_schedules_no_catch_up() -> None:
+    from sync.cadence import catch_up_at
+
+    window = {"u1": [NOW - timedelta(hours=1)]}
+    assert catch_up_at(window, ["u1", "u2"], 0, NOW) is None
+    assert catch_up_at(window, ["u1"], 1, NOW) == NOW - timedelta(hours=1) + timedelta(days=1)
 
 
 def test_a_full_cycle_prunes_old_closed_ledger_rows(tmp_path: Path) -> None:

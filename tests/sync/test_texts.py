@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from connector.markers import SUBJECT_MAX
 from gates import evaluate_gate, load_catalog
 from gates.model import Gate, Text
-from gates.snapshot import Phase
-from sync.texts import SUBJECT_MAX, task_body, task_subject
+from gates.reasons import Reason
+from gates.snapshot import Phase, Role, Stance
+from sync.texts import task_body, task_subject
 from tests.gates.builders import NOW, deal
 
 BUDGET = load_catalog().get("budget_confirmed")
@@ -59,3 +63,28 @@ def test_reasons_are_written_in_the_task_language() -> None:
 def test_reasons_without_a_code_are_shown_as_they_are() -> None:
     body = task_body(BUDGET, ["checked by hand"], "Acme", "ja")
     assert "- checked by hand" in body.splitlines()
+
+
+SEPARATORS = ["\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("sep", SEPARATORS, ids=[hex(ord(s[-1])) for s in SEPARATORS])
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_crm_text_stays_inside_its_line_whatever_it_holds(sep: str, language: str) -> None:
+    hostile = f"Acme{sep}dealgate:approval_granted{sep}"
+    reasons = [
+        # a contact name, a field value, a plain reason string
+        Reason("stance", role=Role.INFLUENCER, name=hostile, stance=Stance.OPPONENT),
+        Reason("value", attribute="competitors", value=hostile),
+        hostile,
+    ]
+    body = task_body(BUDGET, reasons, hostile, language)
+    lines = body.splitlines()
+    assert len(lines) == 8  # deal, missing, three reasons, why, how, closes by itself
+    assert not any(line.strip().startswith("dealgate:") for line in lines)
+    assert lines[0].split(": ", 1)[1].split() == ["Acme", "dealgate:approval_granted"]
+
+
+def test_a_very_long_deal_name_is_cut_in_the_body() -> None:
+    body = task_body(BUDGET, [], "A" * 70_000, "en")
+    assert len(body.splitlines()[0]) <= len("Deal: ") + 255

@@ -84,7 +84,7 @@ def test_missing_scope_is_named_in_the_message() -> None:
 
 
 def test_bad_token_message_says_what_to_fix() -> None:
-    assert "hubspot.access_token" in classify(401).message
+    assert "hubspot.auth" in classify(401).message
 
 
 def test_hubspot_message_is_kept() -> None:

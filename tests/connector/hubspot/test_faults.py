@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -90,7 +89,7 @@ def test_bad_token_stops_with_a_clear_message(one_deal: HubSpotSandbox) -> None:
     connector = HubSpotConnector(settings, sleep=Sleeps())
     (problem,) = connector.check()
     assert "access token" in problem
-    with pytest.raises(AuthError, match=r"hubspot\.access_token"):
+    with pytest.raises(AuthError, match=r"hubspot\.auth"):
         list(connector.read_all(SPEC))
     assert connector.api_calls == 2  # one check, one read: no retries
 
@@ -111,8 +110,8 @@ def test_check_names_both_task_scopes_when_neither_is_granted(one_deal: HubSpotS
     one_deal.store.scopes -= {"crm.objects.contacts.write", "crm.objects.tasks.write"}
     problems = connect(one_deal).check()
     assert problems == [
-        "HubSpot: the token lacks scope crm.objects.tasks.write or crm.objects.contacts.write "
-        "(to create and complete tasks)"
+        "HubSpot: the private app token lacks scope crm.objects.tasks.write or "
+        "crm.objects.contacts.write (to create and complete tasks)"
     ]
 
 
@@ -121,16 +120,8 @@ def test_check_passes_on_a_complete_portal(hs_sandbox: HubSpotSandbox) -> None:
 
 
 def test_expired_oauth_token_is_refreshed_once(one_deal: HubSpotSandbox) -> None:
-    granted: list[dict[str, list[str]]] = []
-
-    def token_endpoint(request: Request) -> Response:
-        form = {k: v for k, v in _form(request.body).items()}
-        granted.append(form)
-        one_deal.guard.token = "fresh-token"
-        return Response(200, {"access_token": "fresh-token", "refresh_token": "r2",
-                              "expires_in": 1800, "token_type": "bearer"})  # fmt: skip
-
-    one_deal.app.add_route("POST", "/oauth/v1/token", "token.refresh", token_endpoint)
+    reads = ["crm.objects.deals.read", "crm.objects.contacts.read", "crm.objects.tasks.read"]
+    one_deal.credentials.register_app("app-id", "app-secret", "r1", reads)
     settings = HubSpotSettings(
         access_token=SecretStr("expired-token"),
         refresh_token=SecretStr("r1"),
@@ -141,9 +132,7 @@ def test_expired_oauth_token_is_refreshed_once(one_deal: HubSpotSandbox) -> None
     )
     connector = HubSpotConnector(settings, sleep=Sleeps())
     assert len(list(connector.read_all(SPEC))) == 1
-    assert len(granted) == 1
-    assert granted[0]["grant_type"] == ["refresh_token"]
-    assert granted[0]["refresh_token"] == ["r1"]
+    assert one_deal.app.counts()["token.create"] == 1
 
 
 def test_answer_headers_tighten_the_client_limit(hs_empty: HubSpotSandbox) -> None:
@@ -158,10 +147,3 @@ def _headers(extra: dict[str, str]) -> Any:
         response.headers.update(extra)
 
     return hook
-
-
-def _form(body: bytes) -> dict[str, list[str]]:
-    from urllib.parse import parse_qs
-
-    text = body.decode()
-    return parse_qs(text) if "=" in text else json.loads(text)

@@ -202,6 +202,36 @@ def test_own_task_writes_do_not_trigger_rereads_but_a_reps_edit_does(
     assert [(t.gate_id, t.is_open) for t in deal.tasks] == [("budget_confirmed", False)]
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"hs_task_status": "COMPLETED"},
+        {"hubspot_owner_id": "@other"},
+        {"hs_task_subject": "Call the CFO first"},
+        {"hs_task_body": "<p>Notes of the rep</p>"},
+    ],
+    ids=["completed", "reassigned", "subject", "body"],
+)
+def test_a_reps_edit_in_the_millisecond_of_dealgates_write_is_seen(
+    frozen: HubSpotSandbox, edit: dict[str, str]
+) -> None:
+    # The clock stands still: dealgate's create and the rep's edit share one modification
+    # time, so only the values can tell the rep's version from dealgate's own.
+    owner = frozen.store.add_owner("Emily", "Chen")
+    other = frozen.store.add_owner("Ken", "Sato")
+    deal_id = _deal(frozen)
+    connector = connect(frozen)
+    full = connector.read_all(SPEC)
+    list(full)
+    (created,) = connector.write(
+        [TaskCreate(deal_id, "budget_confirmed", owner, "Confirm", "Ask.", date(2026, 12, 1))], []
+    )
+    values = {k: other if v == "@other" else v for k, v in edit.items()}
+    frozen.store.update("tasks", created.task_id or "", values)
+    (deal,) = list(connector.read_changed(SPEC, full.cursor))
+    assert deal.id == deal_id
+
+
 def test_window_of_a_bulk_change_stops_being_paged_once_it_has_passed(
     frozen: HubSpotSandbox,
 ) -> None:

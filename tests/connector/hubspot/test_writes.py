@@ -152,3 +152,24 @@ def test_either_task_write_scope_is_enough_to_create_and_complete(
         [], [TaskComplete(created.task_id, deals[0], "budget_confirmed")]
     )
     assert completed.ok
+
+
+def test_a_body_too_long_for_hubspot_is_cut_and_keeps_the_marker(
+    portal: tuple[HubSpotSandbox, str, list[str]],
+) -> None:
+    hs, owner, deals = portal
+    item = TaskCreate(
+        deal_id=deals[0],
+        gate_id="scope_confirmed",
+        owner_id=owner,
+        subject="Subject " * 60,
+        body="Ask & check.\n" + "Why & how " * 8_000,  # 80,000 characters, escaping makes more
+        due=date(2026, 12, 1),
+    )
+    [result] = connect(hs).write([item], [])
+    assert result.ok, result.message
+    task = hs.store.get("tasks", result.task_id or "")
+    assert len(task["hs_task_body"].encode("utf-16-le")) // 2 <= 65_536
+    assert len(task["hs_task_subject"]) <= 255
+    assert task["hs_task_body"].endswith("<p>dealgate:scope_confirmed</p>")
+    assert find_marker(task["hs_task_body"]) == "scope_confirmed"

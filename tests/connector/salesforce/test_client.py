@@ -15,10 +15,11 @@ from connector.errors import AuthError, QuotaExhausted, ServerError
 from connector.retry import RetryPolicy
 from connector.salesforce.auth import SessionInfo
 from connector.salesforce.client import SalesforceClient, parse_api_usage
+from connector.settings import DEFAULT_API_VERSION
 from sync.config import SalesforceAuth, SalesforceSettings
 
 INSTANCE = "https://acme.my.salesforce.com"
-QUERY = re.compile(re.escape(f"{INSTANCE}/services/data/v59.0/query/") + ".*")
+QUERY = re.compile(re.escape(f"{INSTANCE}/services/data/v{DEFAULT_API_VERSION}/query/") + ".*")
 EMPTY = {"totalSize": 0, "done": True, "records": []}
 EXPIRED = [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]
 
@@ -106,10 +107,22 @@ def test_api_usage_header() -> None:
 
 @responses.activate
 def test_expired_bare_session_stops_with_a_clear_message() -> None:
+    responses.get(QUERY, json=EMPTY)
     responses.get(QUERY, json=EXPIRED, status=401)
     sf = client()
+    sf.query("SELECT Id FROM Opportunity")  # the session id worked: then it expired
     with pytest.raises(AuthError, match="the session id expired; provide a new one"):
         sf.query("SELECT Id FROM Opportunity")
+    assert sf.requests_made == 2
+
+
+@responses.activate
+def test_a_bare_session_id_never_accepted_is_refused_not_expired() -> None:
+    responses.get(QUERY, json=EXPIRED, status=401)
+    sf = client()
+    with pytest.raises(AuthError, match="Salesforce refused the session id") as caught:
+        sf.query("SELECT Id FROM Opportunity")
+    assert "expired" not in str(caught.value)
     assert sf.requests_made == 1
 
 

@@ -16,11 +16,22 @@ def test_an_expired_session_id_stops_with_what_to_do(
     sf_empty: SalesforceSandbox, connect: Connect
 ) -> None:
     wired = connect(sf_empty)
+    assert list(wired.connector.read_all(SPEC)) == []
     sf_empty.store.expire_sessions()
     with pytest.raises(AuthError) as caught:
         list(wired.connector.read_all(SPEC))
     assert "the session id expired; provide a new one or use password/jwt auth" in str(caught.value)
-    assert wired.calls() == 1
+    assert wired.calls() == 2
+
+
+def test_a_session_id_the_org_never_accepted_is_refused(
+    sf_empty: SalesforceSandbox, connect: Connect
+) -> None:
+    sf_empty.store.expire_sessions()  # the configured id is not a session of this org
+    wired = connect(sf_empty)
+    with pytest.raises(AuthError) as caught:
+        list(wired.connector.read_all(SPEC))
+    assert "Salesforce refused the session id" in str(caught.value)
 
 
 def test_password_auth_logs_in_again_once_when_the_session_expires(

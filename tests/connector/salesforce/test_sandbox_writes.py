@@ -138,3 +138,21 @@ def test_new_tasks_take_the_orgs_default_open_status_whatever_it_is_called(
     (done,) = wired.connector.write([], [TaskComplete(created.task_id or "", deal, "x")])
     assert done.ok
     assert org.store.get("Task", created.task_id or "")["IsClosed"] is True  # type: ignore[index]
+
+
+def test_a_body_and_subject_too_long_for_salesforce_are_cut_and_keep_the_marker(
+    sf_empty: SalesforceSandbox, connect: Connect
+) -> None:
+    org = sf_empty
+    owner = add_user(org)
+    deal = add_deal(org, owner, "Deal long")
+    long = TaskCreate(
+        deal, "scope_confirmed", owner, "Subject " * 60, "Ask.\n" + "Why " * 12_000, DUE
+    )
+    [result] = connect(org).connector.write([long], [])
+    assert result.ok, result.message
+    task = org.store.get("Task", result.task_id or "")
+    assert task is not None
+    assert len(task["Description"]) <= 32_000 and len(task["Subject"]) <= 255
+    assert task["Description"].splitlines()[-1] == "dealgate:scope_confirmed"
+    assert find_marker(task["Description"]) == "scope_confirmed"

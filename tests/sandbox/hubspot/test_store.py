@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -85,14 +85,15 @@ def test_seed_file_with_relative_dates(tmp_path: Path) -> None:
     }
     path = tmp_path / "seed.json"
     path.write_text(json.dumps(seed), encoding="utf-8")
+    before = datetime.now(UTC).date()
     with sandbox.hubspot.start(seed=path) as hs:
+        after = datetime.now(UTC).date()  # the seed was resolved on one of these two days
         store = hs.store
         (deal,) = store.ids("deals")
         props = store.get("deals", deal)
         assert props["hubspot_owner_id"] == store.active_owner_ids()[0]
-        today = datetime.now(UTC).date()
         closes = datetime.fromisoformat(props["closedate"].replace("Z", "+00:00")).date()
-        assert (closes - today).days == 30
+        assert closes - timedelta(days=30) in {before, after}
 
 
 def test_seed_errors_name_the_entry() -> None:

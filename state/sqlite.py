@@ -20,12 +20,12 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from connector.base import Cursor
-from sync.state import (
+from state.base import (
     ACTIVE_STATES,
     LedgerEntry,
     RunRecord,
@@ -67,6 +67,11 @@ MIGRATIONS: tuple[str, ...] = (
         counts TEXT NOT NULL DEFAULT '{}',
         errors TEXT NOT NULL DEFAULT '[]'
     );
+    """,
+    # 2: the per-owner creations of the rolling 24-hour cap
+    """
+    CREATE TABLE created (owner_id TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX created_at ON created (at);
     """,
 )
 
@@ -237,11 +242,35 @@ class SqliteStateStore:
     def save_full_rescan(self, at: datetime) -> None:
         self._set("last_full_rescan", _iso(at))
 
-    def catch_up_pending(self) -> bool:
-        return self._get("catch_up_pending") == "1"
+    def catch_up_at(self) -> datetime | None:
+        return _parse(self._get("catch_up_at") or None)
 
-    def save_catch_up_pending(self, pending: bool) -> None:
-        self._set("catch_up_pending", "1" if pending else "0")
+    def save_catch_up_at(self, at: datetime | None) -> None:
+        self._set("catch_up_at", "" if at is None else _iso(at))
+
+    def method_fingerprint(self) -> str | None:
+        return self._get("method_fingerprint")
+
+    def save_method_fingerprint(self, fingerprint: str) -> None:
+        self._set("method_fingerprint", fingerprint)
+
+    # -- the rolling per-owner cap -----------------------------------------------------------
+    def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
+        rows = self._db.execute(
+            "SELECT owner_id, at FROM created WHERE at > ? ORDER BY at", (_iso(since),)
+        )
+        found: dict[str, list[datetime]] = {}
+        for owner_id, at in rows:
+            found.setdefault(str(owner_id), []).append(datetime.fromisoformat(str(at)))
+        return found
+
+    def record_tasks_created(self, owner_ids: Sequence[str], at: datetime) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO created (owner_id, at) VALUES (?, ?)",
+                [(owner_id, _iso(at)) for owner_id in owner_ids],
+            )
+            db.execute("DELETE FROM created WHERE at < ?", (_iso(at - timedelta(days=1)),))
 
     # -- ledger ------------------------------------------------------------------------------
     @staticmethod

@@ -1,8 +1,8 @@
 """The engine's memory: cursor, task ledger, snoozes, rescan time and run history.
 
-`StateStore` is the small interface the engine needs; `sync.sqlite_state.SqliteStateStore`
-implements it on one SQLite file, and a PostgreSQL store can implement the same Protocol later.
-`open_store` opens the SQLite store at a path.
+`StateStore` is the small interface the engine needs; `state.sqlite.SqliteStateStore`
+implements it on one SQLite file (the embedded default) and `state.postgres.PostgresStateStore`
+on a PostgreSQL database shared by many tenants. `open_store` opens either by its location.
 
 The ledger holds one row per task dealgate created or adopted. A create is first recorded as an
 `intent` (deal, gate, no CRM id) and committed before the write; the CRM id follows after it.
@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Protocol
 
 from connector.base import Cursor
+
+DEFAULT_TENANT = "default"  # the tenant of a single-org install
 
 
 class StateError(Exception):
@@ -92,11 +94,28 @@ class StateStore(Protocol):
 
     def save_full_rescan(self, at: datetime) -> None: ...
 
-    def catch_up_pending(self) -> bool:
-        """True when the last cycle deferred tasks, so the next cycle must re-read every deal."""
+    def catch_up_at(self) -> datetime | None:
+        """When tasks the per-owner cap deferred may be created: the first cycle from then on
+        re-reads every deal. None when nothing waits."""
         ...
 
-    def save_catch_up_pending(self, pending: bool) -> None: ...
+    def save_catch_up_at(self, at: datetime | None) -> None: ...
+
+    def method_fingerprint(self) -> str | None:
+        """The mapping and gate set of the last full cycle (`sync.fingerprint`)."""
+        ...
+
+    def save_method_fingerprint(self, fingerprint: str) -> None: ...
+
+    def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
+        """Per owner, when dealgate created each of their tasks after `since` (oldest first):
+        the rolling window of `tasks.max_new_per_owner`."""
+        ...
+
+    def record_tasks_created(self, owner_ids: Sequence[str], at: datetime) -> None:
+        """Remember that a task was created for each of `owner_ids` at `at`; creations older
+        than a day are forgotten."""
+        ...
 
     def tracked_deals(self) -> set[str]:
         """Deals with an active ledger entry or a snooze."""
@@ -148,8 +167,23 @@ class StateStore(Protocol):
     def runs(self, limit: int = 20) -> list[RunRecord]: ...
 
 
-def open_store(path: Path, *, read_only: bool = False) -> StateStore:
-    """The SQLite state at `path` (created when missing, unless read-only)."""
-    from sync.sqlite_state import SqliteStateStore
+def open_store(
+    location: Path | str, *, read_only: bool = False, tenant: str = DEFAULT_TENANT
+) -> StateStore:
+    """The state at `location`: an SQLite file (a path or `sqlite:///PATH`, created when missing
+    unless read-only) or a `postgresql://` URL (the tables are created when missing, unless
+    read-only); `tenant` selects one tenant's rows in a PostgreSQL state."""
+    from state.location import is_postgres_url, sqlite_path
 
-    return SqliteStateStore(path, read_only=read_only)
+    if is_postgres_url(location):
+        try:
+            from state.postgres import PostgresStateStore
+        except ImportError as exc:
+            raise StateError(
+                f"a PostgreSQL state needs the postgres extra (pip install 'dealgate[postgres]'): "
+                f"{exc}"
+            ) from None
+        return PostgresStateStore(str(location), tenant=tenant, read_only=read_only)
+    from state.sqlite import SqliteStateStore
+
+    return SqliteStateStore(sqlite_path(location), read_only=read_only)

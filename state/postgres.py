@@ -1,0 +1,467 @@
+"""The state store on PostgreSQL: many tenants in one database, a versioned schema, one writer
+per tenant.
+
+Every row carries a `tenant_id`; a single-org install uses `DEFAULT_TENANT`. The tables live in
+the first schema of the connection's `search_path` (`public` unless the URL sets
+`options=-csearch_path%3DNAME`). The schema is versioned like the SQLite one: `schema_version`
+records every migration applied and `MIGRATIONS` is the ordered list of scripts; opening applies
+the missing ones, each in a transaction under an advisory lock (two processes starting at once
+migrate once), and refuses a database from a newer dealgate.
+
+Crash rules as on SQLite: every method commits before it returns, and a method that writes
+several rows does so in one transaction. One writer per tenant: a writer holds a session-level
+advisory lock on (schema, tenant) on a connection of its own for its lifetime; the server drops it
+when that connection ends (the process exited or was killed), and a second writer is refused with
+`StateLocked`. Reads and writes go through a psycopg connection pool.
+
+A read-only store (dry runs) takes no lock and never writes a table: on one connection it copies
+the tenant's rows into temporary tables of the same shape, which shadow the real ones (PostgreSQL
+searches `pg_temp` first) and vanish when the store closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from connector.base import Cursor
+from state.base import (
+    ACTIVE_STATES,
+    DEFAULT_TENANT,
+    LedgerEntry,
+    RunRecord,
+    Snooze,
+    StateError,
+    StateLocked,
+    TaskState,
+)
+from state.location import mask_url
+from state.postgres_schema import TENANT_TABLES, copy_to_temporary_tables, migrate
+
+RUN_HISTORY = 1000  # runs kept per tenant: the history is for people
+_LOCK_CLASS = 0x6447  # advisory lock class of dealgate's writer locks ("dG")
+LOCK_WAIT_SECONDS = 10.0  # how long a new writer waits for the lock of a session just ended
+_ACTIVE = [s.value for s in ACTIVE_STATES]
+_COLUMNS = "id, deal_id, gate_id, task_id, state, owner_id, updated_at"
+
+
+class PostgresStateStore:
+    """`StateStore` for one tenant in a PostgreSQL database. `read_only` takes no lock and never
+    writes a table. `pool` shares one connection pool among several stores (the caller closes it);
+    without it the store opens and closes a pool of its own."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        tenant: str = DEFAULT_TENANT,
+        read_only: bool = False,
+        pool: ConnectionPool | None = None,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        self.url = url
+        self.tenant = tenant
+        self.read_only = read_only
+        self.name = mask_url(url)
+        self._own_pool = pool is None and not read_only
+        self._pool: ConnectionPool | None = None
+        self._session: psycopg.Connection[Any] | None = None  # writer lock, or read-only copy
+        try:
+            self._session = self._connect(url, connect_timeout)
+            if read_only:
+                copy_to_temporary_tables(self._session, self.tenant, self.name)
+            else:
+                migrate(self._session, self.name)
+                self._lock(self._session)
+                self._pool = pool or self._open_pool(url, connect_timeout)
+        except psycopg.Error as exc:
+            self.close()
+            raise StateError(f"state {self.name}: {_reason(exc)}") from None
+        except BaseException:
+            self.close()
+            raise
+
+    # -- set-up ------------------------------------------------------------------------------
+    @staticmethod
+    def _configure(conn: psycopg.Connection[Any]) -> None:
+        conn.execute("SET TIME ZONE 'UTC'")
+
+    @classmethod
+    def _connect(cls, url: str, timeout: float) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=max(1, int(timeout)),
+            application_name=f"dealgate pid {os.getpid()}",
+        )
+        cls._configure(conn)
+        return conn
+
+    @classmethod
+    def _open_pool(cls, url: str, timeout: float) -> ConnectionPool:
+        pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=4,
+            kwargs={"autocommit": True, "application_name": f"dealgate pid {os.getpid()}"},
+            configure=cls._configure,
+            timeout=timeout,
+            open=False,
+            name="dealgate-state",
+        )
+        pool.open(wait=True, timeout=timeout)
+        return pool
+
+    def _lock(self, conn: psycopg.Connection[Any]) -> None:
+        """Take the tenant's writer lock, waiting up to LOCK_WAIT_SECONDS: the server releases
+        the lock of a session whose process has just ended (killed, or closed without its
+        own unlock reaching the server) only once it notices, a moment later."""
+        key = "SELECT current_schema() || '/' || %s"
+        try:
+            conn.execute(f"SET lock_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+            conn.execute(
+                f"SELECT pg_advisory_lock(%s, hashtext(({key})))", (_LOCK_CLASS, self.tenant)
+            )
+            return
+        except psycopg.errors.LockNotAvailable:
+            pass
+        finally:
+            conn.execute("SET lock_timeout = 0")
+        holder = conn.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.classid = %s "
+            f"AND l.objid = hashtext(({key}))::oid AND l.objsubid = 2 AND l.granted",
+            (_LOCK_CLASS, self.tenant),
+        ).fetchone()
+        who = str(holder[0]).removeprefix("dealgate ") if holder and holder[0] else "unknown"
+        raise StateLocked(
+            f"state {self.name} (tenant {self.tenant}) is in use by another dealgate process "
+            f"({who}); only one daemon may run on one state"
+        )
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        try:
+            if self._pool is not None:
+                with self._pool.connection() as conn:
+                    yield conn
+            elif self._session is not None:
+                yield self._session
+            else:
+                raise StateError(f"state {self.name} is closed")
+        except psycopg.Error as exc:  # a broken ledger rule too: the daemon stops on either
+            raise StateError(f"state {self.name}: {_reason(exc)}") from None
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        with self._connection() as conn, conn.transaction():
+            yield conn
+
+    def close(self) -> None:
+        """Close the connections and release the writer lock."""
+        if self._pool is not None and self._own_pool:
+            with contextlib.suppress(psycopg.Error):
+                self._pool.close()
+        self._pool = None
+        if self._session is not None:
+            with contextlib.suppress(psycopg.Error):
+                if not self.read_only:  # answered before close: the next writer need not wait
+                    self._session.execute("SELECT pg_advisory_unlock_all()")
+                self._session.close()  # ends the session: the lock and the copy go with it
+            self._session = None
+
+    def __enter__(self) -> PostgresStateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._connection() as conn:
+            row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _rows(self, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        with self._connection() as conn:
+            return conn.execute(query, params).fetchall()
+
+    # -- meta --------------------------------------------------------------------------------
+    def _get(self, key: str) -> str | None:
+        rows = self._rows(
+            "SELECT value FROM meta WHERE tenant_id = %s AND key = %s", (self.tenant, key)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def _set(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta (tenant_id, key, value) VALUES (%s, %s, %s) "
+                "ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
+                (self.tenant, key, value),
+            )
+
+    def cursor(self) -> Cursor | None:
+        """The connector's high-water mark of the last finished cycle."""
+        text = self._get("cursor")
+        if text is None:
+            return None
+        value = json.loads(text)
+        return {str(k): str(v) for k, v in value.items()}
+
+    def save_cursor(self, cursor: Cursor) -> None:
+        self._set("cursor", json.dumps(dict(cursor), sort_keys=True))
+
+    def last_full_rescan(self) -> datetime | None:
+        text = self._get("last_full_rescan")
+        return datetime.fromisoformat(text) if text else None
+
+    def save_full_rescan(self, at: datetime) -> None:
+        self._set("last_full_rescan", at.astimezone(UTC).isoformat())
+
+    def catch_up_at(self) -> datetime | None:
+        text = self._get("catch_up_at")
+        return datetime.fromisoformat(text) if text else None
+
+    def save_catch_up_at(self, at: datetime | None) -> None:
+        self._set("catch_up_at", "" if at is None else at.astimezone(UTC).isoformat())
+
+    def method_fingerprint(self) -> str | None:
+        return self._get("method_fingerprint")
+
+    def save_method_fingerprint(self, fingerprint: str) -> None:
+        self._set("method_fingerprint", fingerprint)
+
+    # -- the rolling per-owner cap -----------------------------------------------------------
+    def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
+        rows = self._rows(
+            "SELECT owner_id, at FROM created WHERE tenant_id = %s AND at > %s ORDER BY at",
+            (self.tenant, since),
+        )
+        found: dict[str, list[datetime]] = {}
+        for owner_id, at in rows:
+            found.setdefault(str(owner_id), []).append(at)
+        return found
+
+    def record_tasks_created(self, owner_ids: Sequence[str], at: datetime) -> None:
+        with self._transaction() as db:
+            with db.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO created (tenant_id, owner_id, at) VALUES (%s, %s, %s)",
+                    [(self.tenant, owner_id, at) for owner_id in owner_ids],
+                )
+            db.execute(
+                "DELETE FROM created WHERE tenant_id = %s AND at < %s",
+                (self.tenant, at - timedelta(days=1)),
+            )
+
+    # -- ledger ------------------------------------------------------------------------------
+    @staticmethod
+    def _entry(row: Sequence[Any]) -> LedgerEntry:
+        rowid, deal_id, gate_id, task_id, state, owner_id, updated_at = row
+        return LedgerEntry(
+            deal_id=str(deal_id),
+            gate_id=str(gate_id),
+            task_id=None if task_id is None else str(task_id),
+            state=TaskState(str(state)),
+            owner_id=None if owner_id is None else str(owner_id),
+            updated_at=updated_at,
+            row=int(rowid),
+        )
+
+    def tracked_deals(self) -> set[str]:
+        rows = self._rows(
+            "SELECT deal_id FROM ledger WHERE tenant_id = %s AND state = ANY(%s) "
+            "UNION SELECT deal_id FROM snooze WHERE tenant_id = %s",
+            (self.tenant, _ACTIVE, self.tenant),
+        )
+        return {str(r[0]) for r in rows}
+
+    def entries(self, deal_id: str) -> list[LedgerEntry]:
+        rows = self._rows(
+            f"SELECT {_COLUMNS} FROM ledger WHERE tenant_id = %s AND deal_id = %s ORDER BY id",
+            (self.tenant, deal_id),
+        )
+        return [self._entry(r) for r in rows]
+
+    def all_entries(self) -> list[LedgerEntry]:
+        rows = self._rows(
+            f"SELECT {_COLUMNS} FROM ledger WHERE tenant_id = %s ORDER BY id", (self.tenant,)
+        )
+        return [self._entry(r) for r in rows]
+
+    def intents(self) -> list[LedgerEntry]:
+        rows = self._rows(
+            f"SELECT {_COLUMNS} FROM ledger WHERE tenant_id = %s AND state = 'intent' ORDER BY id",
+            (self.tenant,),
+        )
+        return [self._entry(r) for r in rows]
+
+    def add_intents(self, entries: Sequence[LedgerEntry], at: datetime) -> list[LedgerEntry]:
+        stored: list[LedgerEntry] = []
+        with self._transaction() as db:
+            for e in entries:
+                row = db.execute(
+                    "INSERT INTO ledger (tenant_id, deal_id, gate_id, task_id, state, owner_id, "
+                    "updated_at) VALUES (%s, %s, %s, NULL, 'intent', %s, %s) RETURNING id",
+                    (self.tenant, e.deal_id, e.gate_id, e.owner_id, at),
+                ).fetchone()
+                stored.append(
+                    LedgerEntry(
+                        e.deal_id, e.gate_id, None, TaskState.INTENT, e.owner_id, at,
+                        int(row[0]) if row else 0,
+                    )
+                )  # fmt: skip
+        return stored
+
+    def upsert(self, entries: Sequence[LedgerEntry], at: datetime) -> None:
+        with self._transaction() as db:
+            for e in entries:
+                values = (e.deal_id, e.gate_id, e.task_id, e.state.value, e.owner_id, at)
+                if e.row:
+                    db.execute(
+                        "UPDATE ledger SET deal_id = %s, gate_id = %s, task_id = %s, state = %s, "
+                        "owner_id = %s, updated_at = %s WHERE tenant_id = %s AND id = %s",
+                        (*values, self.tenant, e.row),
+                    )
+                elif e.task_id is not None:
+                    db.execute(
+                        "INSERT INTO ledger (tenant_id, deal_id, gate_id, task_id, state, "
+                        "owner_id, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                        "ON CONFLICT (tenant_id, task_id) WHERE task_id IS NOT NULL "
+                        "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                        (self.tenant, *values),
+                    )
+                else:
+                    raise ValueError("a ledger entry needs a row or a task id")
+
+    def drop(self, rows: Sequence[int]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM ledger WHERE tenant_id = %s AND id = ANY(%s)",
+                (self.tenant, list(rows)),
+            )
+
+    # -- snoozes -----------------------------------------------------------------------------
+    def snoozes(self, deal_id: str) -> list[Snooze]:
+        rows = self._rows(
+            "SELECT deal_id, gate_id, task_id, until FROM snooze "
+            "WHERE tenant_id = %s AND deal_id = %s ORDER BY gate_id, task_id",
+            (self.tenant, deal_id),
+        )
+        return [Snooze(str(d), str(g), str(t), u) for d, g, t, u in rows]
+
+    def add_snoozes(self, snoozes: Sequence[Snooze]) -> None:
+        with self._transaction() as db:
+            for s in snoozes:
+                db.execute(
+                    "INSERT INTO snooze (tenant_id, deal_id, gate_id, task_id, until) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    (self.tenant, s.deal_id, s.gate_id, s.task_id, s.until),
+                )
+
+    def prune_snoozes(self, now: datetime) -> int:
+        """Forget snoozes that ended before `now`; return how many."""
+        with self._transaction() as db:
+            return db.execute(
+                "DELETE FROM snooze WHERE tenant_id = %s AND until < %s", (self.tenant, now)
+            ).rowcount
+
+    def prune_ledger(self, before: datetime) -> int:
+        """Forget completed and rep-closed rows last changed before `before`; return how many.
+        Active rows (intent, open, completing) are never pruned."""
+        with self._transaction() as db:
+            return db.execute(
+                "DELETE FROM ledger WHERE tenant_id = %s "
+                "AND state IN ('completed', 'closed_by_rep') AND updated_at < %s",
+                (self.tenant, before),
+            ).rowcount
+
+    def forget_deal(self, deal_id: str) -> None:
+        """Drop everything known about a deal (it was deleted in the CRM)."""
+        with self._transaction() as db:
+            for table in ("ledger", "snooze"):
+                db.execute(
+                    sql.SQL("DELETE FROM {} WHERE tenant_id = %s AND deal_id = %s").format(
+                        sql.Identifier(table)
+                    ),
+                    (self.tenant, deal_id),
+                )
+
+    # -- run history -------------------------------------------------------------------------
+    def start_run(self, started_at: datetime, *, full: bool) -> int:
+        with self._transaction() as db:
+            row = db.execute(
+                "INSERT INTO run (tenant_id, started_at, full_rescan, status) "
+                "VALUES (%s, %s, %s, 'running') RETURNING id",
+                (self.tenant, started_at, full),
+            ).fetchone()
+            return int(row[0]) if row else 0
+
+    def finish_run(
+        self,
+        run_id: int,
+        finished_at: datetime,
+        *,
+        status: str,
+        counts: Mapping[str, int],
+        errors: Sequence[str],
+    ) -> None:
+        summary = (finished_at, status, Jsonb(dict(counts)), Jsonb(list(errors)))
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE run SET finished_at = %s, status = %s, counts = %s, errors = %s "
+                "WHERE tenant_id = %s AND id = %s",
+                (*summary, self.tenant, run_id),
+            )
+            db.execute(
+                "DELETE FROM run WHERE tenant_id = %s AND id < ("
+                "SELECT MIN(id) FROM (SELECT id FROM run WHERE tenant_id = %s "
+                "ORDER BY id DESC LIMIT %s) AS kept)",
+                (self.tenant, self.tenant, RUN_HISTORY),
+            )
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        rows = self._rows(
+            "SELECT id, started_at, finished_at, full_rescan, status, counts, errors FROM run "
+            "WHERE tenant_id = %s ORDER BY id DESC LIMIT %s",
+            (self.tenant, limit),
+        )
+        return [
+            RunRecord(
+                id=int(i),
+                started_at=s,
+                finished_at=f,
+                full=bool(full),
+                status=str(status),
+                counts={str(k): int(v) for k, v in counts.items()},
+                errors=tuple(str(e) for e in errors),
+            )
+            for i, s, f, full, status, counts, errors in rows
+        ]
+
+    # -- beyond the Protocol -----------------------------------------------------------------
+    def clear(self) -> None:
+        """Delete everything this tenant's state holds (`state migrate --replace`), in one
+        transaction."""
+        with self._transaction() as db:
+            for table in TENANT_TABLES:
+                db.execute(
+                    sql.SQL("DELETE FROM {} WHERE tenant_id = %s").format(sql.Identifier(table)),
+                    (self.tenant,),
+                )
+
+
+def _reason(exc: psycopg.Error) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
