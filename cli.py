@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import traceback
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -18,6 +19,7 @@ from connector.errors import CRMError
 from sync.config import ConfigError, Settings, load_settings
 from sync.logs import configure as configure_logging
 from sync.logs import register_secrets, scrub
+from sync.terminal import one_line, printable
 
 app = typer.Typer(
     name="dealgate",
@@ -38,7 +40,7 @@ ConfigOption = Annotated[
 
 def fail(reason: str, code: int = 2) -> NoReturn:
     """Print the reason to stderr and exit; no traceback unless --debug."""
-    typer.echo(f"dealgate: error: {scrub(reason)}", err=True)
+    typer.echo(f"dealgate: error: {scrub(one_line(reason))}", err=True)
     raise typer.Exit(code)
 
 
@@ -48,7 +50,7 @@ def load(config: Path) -> Settings:
     except ConfigError as exc:
         typer.echo(f"dealgate: {len(exc.problems)} problem(s) in the configuration:", err=True)
         for problem in exc.problems:
-            typer.echo(f"  {problem}", err=True)
+            typer.echo(f"  {printable(problem)}", err=True)
         raise typer.Exit(2) from None
     register_secrets(settings.secrets())
     return settings
@@ -87,11 +89,11 @@ def check_config(
     settings = load(config)
     report = check_offline(settings) if offline else check_connection(settings)
     for note in report.notes:
-        typer.echo(f"  note: {note}")
+        typer.echo(f"  note: {printable(note)}")
     if report.problems:
         typer.echo(f"dealgate: {len(report.problems)} problem(s):", err=True)
         for problem in report.problems:
-            typer.echo(f"  {scrub(problem)}", err=True)
+            typer.echo(f"  {scrub(printable(problem))}", err=True)
         raise typer.Exit(2)
     where = "offline" if offline else f"connected to {settings.crm}"
     typer.echo(f"{config}: configuration is valid ({where})")
@@ -276,6 +278,7 @@ def gates_list(
     """Show every gate: id, phase, title, and whether it is enabled."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from gates import GateConfigError, gate_rows, load_catalog
     from mappings import MappingError
@@ -301,7 +304,8 @@ def gates_list(
     table.add_column("title", overflow="fold")
     table.add_column("enabled", no_wrap=True)
     for gate_id, phase, title, enabled in rows:
-        table.add_row(gate_id, phase, title, "yes" if enabled else "no")
+        cells = (gate_id, phase, title, "yes" if enabled else "no")
+        table.add_row(*(Text(printable(cell)) for cell in cells))  # file text: never markup
     Console().print(table)
 
 
@@ -321,6 +325,7 @@ def mappings_show(
     """Print the effective mapping as a table."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from mappings import MappingError, load_mapping
 
@@ -332,11 +337,11 @@ def mappings_show(
             mapping = load_mapping(crm)
     except MappingError as exc:
         fail("; ".join(exc.problems))
-    table = Table(title=f"{mapping.crm} mapping ({mapping.source})")
+    table = Table(title=Text(printable(f"{mapping.crm} mapping ({mapping.source})")))
     for column in ("section", "CRM", "dealgate"):
         table.add_column(column)
     for row in mapping.rows():
-        table.add_row(*row)
+        table.add_row(*(Text(printable(cell)) for cell in row))  # CRM labels: never markup
     Console().print(table)
 
 
@@ -372,13 +377,16 @@ def sandbox_serve(
 
 
 def main() -> None:
-    """Console entry point: maps every error to exit 2 with a one-line reason."""
+    """Console entry point: maps every error to exit 2 with a one-line reason. `--debug` adds
+    the traceback before that line; the exit code stays the same."""
     try:
         app()
     except (CRMError, ConfigError) as exc:
         if _state["debug"]:
-            raise
-        print(f"dealgate: error: {scrub(str(exc))}", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+        lines = exc.problems if isinstance(exc, ConfigError) else [str(exc)]
+        for line in lines:
+            print(f"dealgate: error: {scrub(one_line(line))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -13,8 +13,9 @@ the engine and the retry policy ask one question: `isinstance(err, TransientErro
      │         └── Unreachable   no connection was ever made (refused, unknown host); an
      │                            interactive command gives up on it within seconds
      ├── Interrupted            a shutdown was asked for while waiting to retry or for a slot
-     ├── UnexpectedAnswer       a success answer without its records, or not of the documented
-     │                          shape: the cycle fails (nothing is acted on), the daemon goes on
+     ├── UnexpectedAnswer       the CRM answered 2xx, but without the records it must carry or
+     │                          not in the documented shape: the cycle fails (nothing is acted
+     │                          on, not retried within it), the daemon tries again at the next one
      └── TerminalError           do not retry: a person must act
           ├── AuthError          401 / invalid or expired credentials that cannot be renewed
           ├── PermissionDenied   403 without quota meaning: missing scope or object permission
@@ -104,9 +105,14 @@ class Interrupted(CRMError):
 
 
 class UnexpectedAnswer(CRMError):
-    """A 2xx answer that lacks the records it must carry or is not of the documented shape
-    (`200 {}`, `null`, an empty page where a total says there are records). Never taken as "no
-    records": the cycle fails with the request named, and the next one tries again."""
+    """A 2xx answer that lacks the records it must carry or is not of the documented shape.
+
+    Two mechanisms raise it: the connectors' explicit checks of what an answer must hold
+    (`200 {}`, `null`, an empty page where a total says there are records), and the boundary
+    wrapper in `connector.answers`, which turns any reading of data of a shape dealgate does not
+    know (a string where a list belongs, a list instead of an object, a record without its id)
+    into this error. Never taken as "no records": the message names the request, the cycle fails
+    and the next one tries again."""
 
 
 class TerminalError(CRMError):

@@ -104,13 +104,17 @@ class HubSpotSettings(_Model):
         description="Older files: OAuth client secret (now hubspot.auth).",
         json_schema_extra=_LEGACY,
     )
-    requests_per_10s: int = Field(100, ge=1, description="Client-side limit (190 on Pro/Ent).")
-    searches_per_second: float = Field(4.0, gt=0, description="Client-side search rate limit.")
-    lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
-    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
-    retry_attempts: int = Field(6, ge=1, description="Tries of a failing request, in all.")
+    requests_per_10s: int = Field(
+        100, ge=1, le=1_000_000, description="Client-side limit (190 on Pro/Ent)."
+    )
+    searches_per_second: float = Field(
+        4.0, gt=0, le=1_000_000, description="Client-side search rate limit."
+    )
+    lookback_minutes: int = Field(10, ge=0, le=1440, description="Incremental re-read window.")
+    timeout_seconds: float = Field(30.0, gt=0, le=600, description="Per-request timeout.")
+    retry_attempts: int = Field(6, ge=1, le=20, description="Tries of a failing request, in all.")
     max_retry_seconds: float = Field(
-        120.0, ge=0, description="Total wait between retries of one request."
+        120.0, ge=0, le=3600, description="Total wait between retries of one request."
     )
 
     @model_validator(mode="after")
@@ -239,16 +243,18 @@ class SalesforceSettings(_Model):
         default_factory=lambda: SalesforceAuth(session_id=SecretStr("")),
         description="How dealgate signs in (jwt, client_credentials, password, session).",
     )
-    ca_bundle: str | None = Field(None, description="Extra CA file (TLS proxies, the sandbox).")
+    ca_bundle: str | None = Field(
+        None, description="CA file that replaces the default trust store (TLS proxies, sandbox)."
+    )
     api_version: str = Field(
         DEFAULT_API_VERSION, description="REST API version (Winter '27 is 68.0)."
     )
     quota_reserve: float = Field(
         0.10, ge=0, lt=1, description="Share of the daily API quota left for other integrations."
     )
-    lookback_minutes: int = Field(10, ge=0, description="Incremental re-read window.")
-    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
-    retry_attempts: int = Field(6, ge=1, description="Tries of a failing request, in all.")
+    lookback_minutes: int = Field(10, ge=0, le=1440, description="Incremental re-read window.")
+    timeout_seconds: float = Field(30.0, gt=0, le=600, description="Per-request timeout.")
+    retry_attempts: int = Field(6, ge=1, le=20, description="Tries of a failing request, in all.")
     max_retry_seconds: float = Field(
-        120.0, ge=0, description="Total wait between retries of one request."
+        120.0, ge=0, le=3600, description="Total wait between retries of one request."
     )

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from gates import yamldoc
 from gates.model import Gate, Text, freeze
 from gates.snapshot import Phase
 from gates.spec import SPEC_BY_KIND, GateFile, GateSpec, TextSpec
@@ -34,6 +35,15 @@ def line_index(node: yaml.Node | None, path: tuple[str, ...] = ()) -> Lines:
             lines[(*path, str(i))] = item.start_mark.line + 1
             lines.update(line_index(item, (*path, str(i))))
     return lines
+
+
+def yaml_problem(exc: yaml.YAMLError, source: str) -> str:
+    """`source:line: not valid YAML: ...` for a parser error or a refused document."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f"{source}:{mark.line + 1}" if mark is not None else source
+    if isinstance(exc, yamldoc.RefusedDocument):
+        return f"{at}: refused: {exc.problem}"
+    return f"{at}: not valid YAML: {getattr(exc, 'problem', exc)}"
 
 
 def where(source: str, lines: Lines, path: tuple[str, ...]) -> str:
@@ -116,12 +126,9 @@ def to_gate(spec: GateSpec, source: str) -> Gate:
 def parse_gates(text: str, source: str) -> tuple[list[Gate], list[str]]:
     """Parse one gate file; returns its gates and its problems (`source:line: message`)."""
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        node, raw = yamldoc.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"{source}:{mark.line + 1}" if mark is not None else source
-        return [], [f"{at}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+        return [], [yaml_problem(exc, source)]
     if raw is None:
         return [], []
     if not isinstance(raw, dict):

@@ -73,13 +73,17 @@ class NoParams(_Strict):
     pass
 
 
+# Bound of every day count in a gate's params: a century, far below what dates can hold.
+MAX_DAYS = 36_500
+
+
 class EnumInParams(_Strict):
     values: tuple[str, ...] = Field(min_length=1)
     rejected: tuple[str, ...] = ()
 
 
 class DateWithinParams(_Strict):
-    within_days: int = Field(ge=0)
+    within_days: int = Field(ge=0, le=MAX_DAYS)
     direction: Literal["past", "future", "either"] = "either"
 
 
@@ -91,13 +95,13 @@ class KeyPersonContactedParams(_Strict):
     roles: tuple[Role, ...] = Field(
         (Role.DECISION_MAKER, Role.APPROVER, Role.INFLUENCER), min_length=1
     )
-    within_days: int = Field(90, ge=0)
+    within_days: int = Field(90, ge=0, le=MAX_DAYS)
 
 
 class StanceAlignedParams(_Strict):
     role: Role = Role.INFLUENCER
     stances: tuple[Stance, ...] = Field((Stance.SUPPORTER, Stance.COOPERATOR), min_length=1)
-    min_count: int = Field(1, ge=0)
+    min_count: int = Field(1, ge=0, le=1000)
 
 
 # -- gates, one model per kind ---------------------------------------------------------------

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from gates import yamldoc
+from gates.loader import yaml_problem
 from mappings.errors import MappingError
 from mappings.mapping import CrmMapping
 from mappings.model import MappingFile, Path, check
@@ -69,13 +71,11 @@ def _compose(node: yaml.Node, path: Path, doc: _Document) -> Any:
 def _read(text: str, source: str) -> _Document:
     doc = _Document(source, {})
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yamldoc.compose(text)
         doc.lines[()] = 1 if node is None else node.start_mark.line + 1
         data = _compose(node, (), doc) if node is not None else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise MappingError([f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        raise MappingError([yaml_problem(exc, source)]) from None
     if not isinstance(data, dict):
         raise MappingError([f"{source}:1: a mapping file is a mapping of keys"])
     doc.data = data
@@ -201,4 +201,8 @@ def load_mapping(crm: str, source: str = "builtin", base_dir: FilePath | None = 
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise MappingError([f"{path}: cannot read the mapping file: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        raise MappingError(
+            [f"{path}: the mapping file is not UTF-8 text (byte {exc.start + 1})"]
+        ) from None
     return parse_mapping(text, str(path), crm)

@@ -6,6 +6,11 @@ the demo start a CRM in-process and the real client libraries talk to it over re
 
 Faults are queued per (method, path regex) and consumed one per matching request, before the
 route runs: a status with body and headers, a delay, or a dropped connection.
+
+The request log is bounded: it keeps the latest `LOG_LIMIT` requests (a long-running
+`sandbox serve` stays small) and never the body of a request the sandbox refused as
+unauthenticated (401). `App.requests` and `App.counts()` stay exact whatever the log forgot, so
+call counts (tests, benchmarks) do not depend on the bound.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ import ssl
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+LOG_LIMIT = 10_000  # requests the log keeps; counts stay exact beyond it
 
 
 @dataclass
@@ -98,7 +105,8 @@ class App:
         self._routes: list[tuple[str, re.Pattern[str], str, Handler]] = []
         self._faults: list[tuple[str, re.Pattern[str], list[Fault]]] = []
         self._lock = threading.RLock()
-        self.log: list[LoggedRequest] = []
+        self.log: deque[LoggedRequest] = deque(maxlen=LOG_LIMIT)  # the latest requests
+        self._counts: Counter[str] = Counter()  # every request since the last reset, by route
         self.before: list[Callable[[Request], Response | None]] = []  # auth, rate limits
         self.after: list[Callable[[Request, Response], None]] = []  # headers on every answer
         self.observers: list[Callable[[LoggedRequest], None]] = []  # see every logged request
@@ -135,9 +143,15 @@ class App:
 
     # request log --------------------------------------------------------------------------
     def counts(self) -> Counter[str]:
-        """Requests per route name."""
+        """Requests per route name (exact, even once the log has dropped old entries)."""
         with self._lock:
-            return Counter(r.route for r in self.log)
+            return Counter(self._counts)
+
+    @property
+    def requests(self) -> int:
+        """Requests answered since the last reset (exact)."""
+        with self._lock:
+            return sum(self._counts.values())
 
     def writes(self) -> list[LoggedRequest]:
         with self._lock:
@@ -146,6 +160,7 @@ class App:
     def reset_log(self) -> None:
         with self._lock:
             self.log.clear()
+            self._counts.clear()
 
     # dispatch -----------------------------------------------------------------------------
     def dispatch(self, request: Request) -> tuple[str, Response]:
@@ -168,9 +183,12 @@ class App:
     def record(
         self, method: str, path: str, status: int, route: str, body: bytes, query: str = ""
     ) -> None:
-        entry = LoggedRequest(method, path, status, route, body, query)
+        # an unauthenticated request is counted, never kept: its body is anybody's
+        kept = b"" if status == 401 else body
+        entry = LoggedRequest(method, path, status, route, kept, query)
         with self._lock:
             self.log.append(entry)
+            self._counts[route] += 1
             observers = list(self.observers)
         for observe in observers:
             observe(entry)

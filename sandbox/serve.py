@@ -6,28 +6,31 @@ file, and a ready-to-use dealgate configuration for each CRM.
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sandbox import hubspot, salesforce, tls
 from sandbox.http import PortInUse
+from sandbox.seedfile import SeedError, read_seed_file
 
 
 def load_seed(path: Path | None) -> tuple[Any, Any]:
-    """(hubspot seed, salesforce seed) from a seed file with `hubspot:` / `salesforce:` sections."""
+    """(hubspot seed, salesforce seed) from a seed file with `hubspot:` / `salesforce:` sections;
+    SeedError naming the file when it cannot be one."""
     if path is None:
         return "demo", "demo"
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    if not isinstance(data, dict) or not {"hubspot", "salesforce"} & set(data):
-        raise ValueError(f"{path}: a seed file has a 'hubspot' and/or a 'salesforce' section")
-    return data.get("hubspot"), data.get("salesforce")
+    data = read_seed_file(path)
+    if not isinstance(data, dict) or not {"hubspot", "salesforce"} & {str(k) for k in data}:
+        raise SeedError(f"{path}: a seed file has a 'hubspot' and/or a 'salesforce' section")
+    hs_seed, sf_seed = data.get("hubspot"), data.get("salesforce")
+    if hs_seed is not None and not isinstance(hs_seed, dict):
+        raise SeedError(f"{path}: the 'hubspot' section is a mapping of seed sections")
+    if sf_seed is not None and not isinstance(sf_seed, dict):
+        raise SeedError(f"{path}: the 'salesforce' section maps sObject types to records")
+    return hs_seed, sf_seed
 
 
 def sample_configs(hs_url: str, sf_url: str, ca_file: str, token: str) -> dict[str, str]:

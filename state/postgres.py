@@ -376,6 +376,16 @@ class PostgresStateStore:
                 "DELETE FROM snooze WHERE tenant_id = %s AND until < %s", (self.tenant, now)
             ).rowcount
 
+    def prune_ledger(self, before: datetime) -> int:
+        """Forget completed and rep-closed rows last changed before `before`; return how many.
+        Active rows (intent, open, completing) are never pruned."""
+        with self._transaction() as db:
+            return db.execute(
+                "DELETE FROM ledger WHERE tenant_id = %s "
+                "AND state IN ('completed', 'closed_by_rep') AND updated_at < %s",
+                (self.tenant, before),
+            ).rowcount
+
     def forget_deal(self, deal_id: str) -> None:
         """Drop everything known about a deal (it was deleted in the CRM)."""
         with self._transaction() as db:

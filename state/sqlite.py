@@ -16,7 +16,9 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -84,6 +86,15 @@ def _parse(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _backup(uri: str, target: sqlite3.Connection) -> None:
+    """Copy the database at a `file:` URI into `target`."""
+    source = sqlite3.connect(uri, uri=True)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+
+
 class SqliteStateStore:
     """`StateStore` on one SQLite file. `read_only` takes no lock and never writes the file."""
 
@@ -129,14 +140,25 @@ class SqliteStateStore:
 
     @staticmethod
     def _open_copy(path: Path) -> sqlite3.Connection:
-        """An in-memory copy of the state (empty when there is none): dry runs change only it."""
+        """An in-memory copy of the state (empty when there is none): dry runs change only it.
+
+        The file is opened read-only through an escaped `file:` URI (a `#` or `?` in the path
+        is part of the name, not of the URI). In a folder dealgate may not write to, SQLite
+        cannot open a WAL database read-only (it needs its `-shm` file): the file and its WAL
+        are then copied to a temporary folder and read from there."""
         memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        if path.exists():
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                source.backup(memory)
-            finally:
-                source.close()
+        if not path.exists():
+            return memory
+        try:
+            _backup(f"{path.resolve().as_uri()}?mode=ro", memory)
+        except sqlite3.OperationalError:
+            with tempfile.TemporaryDirectory(prefix="dealgate-state-") as folder:
+                copy = Path(folder) / "state.db"
+                shutil.copyfile(path, copy)
+                wal = path.with_name(path.name + "-wal")
+                if wal.exists():
+                    shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+                _backup(copy.as_uri(), memory)
         return memory
 
     def _migrate(self) -> None:
@@ -351,6 +373,16 @@ class SqliteStateStore:
         """Forget snoozes that ended before `now`; return how many."""
         with self._transaction() as db:
             return db.execute("DELETE FROM snooze WHERE until < ?", (_iso(now),)).rowcount
+
+    def prune_ledger(self, before: datetime) -> int:
+        """Forget completed and rep-closed rows last changed before `before`; return how many.
+        Active rows (intent, open, completing) are never pruned."""
+        with self._transaction() as db:
+            return db.execute(
+                "DELETE FROM ledger WHERE state IN ('completed', 'closed_by_rep') "
+                "AND updated_at < ?",
+                (_iso(before),),
+            ).rowcount
 
     def forget_deal(self, deal_id: str) -> None:
         """Drop everything known about a deal (it was deleted in the CRM)."""

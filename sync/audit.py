@@ -170,6 +170,8 @@ def _destination(output: Path | None, out: TextIO, fmt: Format) -> Iterator[Text
         yield out
         return
     output = output.expanduser()
+    if output.is_dir():
+        raise ConfigError([f"--output: {output} is a directory; give a file name"])
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
     except OSError as exc:
@@ -177,7 +179,10 @@ def _destination(output: Path | None, out: TextIO, fmt: Format) -> Iterator[Text
     try:
         with open(fd, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as stream:
             yield stream
-        os.replace(temp, output)
+        try:
+            os.replace(temp, output)
+        except OSError as exc:
+            raise ConfigError([f"--output: cannot write {output}: {exc.strerror}"]) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

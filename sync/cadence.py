@@ -44,8 +44,10 @@ def catch_up_at(
     the cap has room once enough of them leave the window; one below it (a create was refused)
     has room at once. None when nothing was deferred or the cap is 0.
     """
+    if limit <= 0:  # nothing is ever created, so nothing waits for room: no catch-up cycle
+        return None
     times = [
         created[-limit] + CAP_WINDOW if len(created) >= limit else now
         for created in (window.get(owner, ()) for owner in deferred_owners)
     ]
-    return min(times) if times and limit > 0 else None
+    return min(times) if times else None

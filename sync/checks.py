@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from connector.auth_status import hubspot_status, salesforce_status
 from connector.errors import CRMError
+from connector.salesforce.auth import file_problems
 from gates import Catalog, GateConfigError, load_catalog
 from mappings import CrmMapping, MappingError, load_mapping
 from sync.config import Settings
@@ -39,7 +40,8 @@ def load_method(settings: Settings) -> tuple[CrmMapping, Catalog]:
 
 
 def check_offline(settings: Settings) -> CheckReport:
-    """The configuration's mapping and gate files, each problem with its file and line."""
+    """The configuration's mapping and gate files, each problem with its file and line, and the
+    files the connection settings name (CA bundle, private key)."""
     return _offline(settings)[0]
 
 
@@ -52,6 +54,10 @@ def sign_in_notes(settings: Settings) -> list[str]:
 
 def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
     report = CheckReport(notes=sign_in_notes(settings))
+    if settings.crm == "salesforce":
+        problems, notes = file_problems(settings.salesforce)
+        report.problems.extend(problems)
+        report.notes.extend(notes)
     try:
         return report, load_method(settings)[0]
     except (MappingError, GateConfigError) as exc:
@@ -62,7 +68,7 @@ def _offline(settings: Settings) -> tuple[CheckReport, CrmMapping | None]:
 def check_connection(settings: Settings) -> CheckReport:
     """Offline checks, then the CRM: credentials, permissions, missing mapped fields."""
     report, mapping = _offline(settings)
-    if mapping is None:
+    if mapping is None or report.problems:
         return report
     try:
         connector = build_connector(settings, interactive=True)

@@ -25,8 +25,10 @@ from pydantic import (
 )
 
 from connector.settings import HubSpotSettings, SalesforceAuth, SalesforceSettings
-from gates.loader import line_index, where
+from gates import yamldoc
+from gates.loader import line_index, where, yaml_problem
 from state.location import SQLITE_PREFIX, is_postgres_url, mask_url, url_password
+from sync.logs import SECRET_KEY
 
 __all__ = [
     "ConfigError",
@@ -71,20 +73,25 @@ class GatesSettings(_Model):
 
 class TasksSettings(_Model):
     mode: Literal["write", "dry_run"] = Field("write", description="dry_run writes nothing.")
-    due_in_days: int = Field(3, ge=0, description="Due date of new tasks, days from now.")
+    due_in_days: int = Field(3, ge=0, le=365, description="Due date of new tasks, days from now.")
     close_when_passed: bool = Field(True, description="Complete a task once its gate passes.")
-    snooze_days: int = Field(14, ge=0, description="Wait after a rep closed a failing task.")
+    snooze_days: int = Field(
+        14, ge=0, le=365, description="Wait after a rep closed a failing task."
+    )
     fallback_owner: str | None = Field(
         None, description="Owner for deals whose owner is inactive or missing."
     )
     max_new_per_owner: int = Field(
-        10, ge=0, description="New tasks per owner over a rolling 24 hours."
+        10, ge=0, le=1000, description="New tasks per owner over a rolling 24 hours."
     )
     language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
 
 
 class MetricsSettings(_Model):
     port: int | None = Field(None, ge=1, le=65535, description="Prometheus metrics and /healthz.")
+    host: str = Field(
+        "127.0.0.1", min_length=1, description="Interface to listen on (0.0.0.0: every one)."
+    )
 
 
 class Settings(_Model):
@@ -111,8 +118,10 @@ class Settings(_Model):
         description="State store URL: sqlite:///PATH (one file, the embedded default) or "
         "postgresql://USER@HOST:PORT/DATABASE.",
     )
-    poll_interval_seconds: int = Field(60, ge=1, description="Seconds between cycles.")
-    full_rescan_hours: float = Field(24, gt=0, description="Re-evaluate every deal this often.")
+    poll_interval_seconds: int = Field(60, ge=1, le=86_400, description="Seconds between cycles.")
+    full_rescan_hours: float = Field(
+        24, gt=0, le=720, description="Re-evaluate every deal this often."
+    )
     metrics: MetricsSettings = Field(
         default_factory=MetricsSettings, description="Prometheus metrics endpoint."
     )
@@ -213,14 +222,22 @@ def expand_env(
     env: Mapping[str, str],
     path: tuple[str, ...],
     problems: list[tuple[tuple[str, ...], str]],
+    expanded: set[tuple[str, ...]] | None = None,
 ) -> Any:
-    """Expand `${VAR}` and `${VAR:-default}` in every string scalar, collecting unset variables."""
+    """Expand `${VAR}` and `${VAR:-default}` in every string scalar, collecting unset variables
+    (and, in `expanded`, the paths whose value came from the environment)."""
     if isinstance(value, dict):
-        return {k: expand_env(v, env, (*path, str(k)), problems) for k, v in value.items()}
+        return {
+            k: expand_env(v, env, (*path, str(k)), problems, expanded) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [expand_env(v, env, (*path, str(i)), problems) for i, v in enumerate(value)]
+        return [
+            expand_env(v, env, (*path, str(i)), problems, expanded) for i, v in enumerate(value)
+        ]
     if not isinstance(value, str) or "${" not in value:
         return value
+    if expanded is not None and _VAR.search(value):
+        expanded.add(path)
 
     def substitute(match: re.Match[str]) -> str:
         name, default = match.group("name"), match.group("default")
@@ -245,12 +262,9 @@ def parse_settings(
     """Parse and validate a configuration document; raise ConfigError with every problem."""
     env = os.environ if env is None else env
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        node, raw = yamldoc.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise ConfigError([f"{at}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        raise ConfigError([yaml_problem(exc, source)]) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -260,7 +274,8 @@ def parse_settings(
     lines = line_index(node) if node is not None else {}
 
     env_problems: list[tuple[tuple[str, ...], str]] = []
-    data = expand_env(raw, env, (), env_problems)
+    from_env: set[tuple[str, ...]] = set()
+    data = expand_env(raw, env, (), env_problems, from_env)
     problems = [f"{where(source, lines, p)}: {'.'.join(p)}: {msg}" for p, msg in env_problems]
     failed_paths = {p for p, _ in env_problems}
     try:
@@ -271,7 +286,7 @@ def parse_settings(
             path = tuple(p for p in path if p not in {"GatesSettings"})
             if path in failed_paths:
                 continue  # already reported as an unset variable
-            message = _describe(error)
+            message = _describe(error, show_value=_may_show(path, from_env))
             dotted = ".".join(path) or "(top level)"
             problems.append(f"{where(source, lines, path)}: {dotted}: {message}")
         raise ConfigError(problems) from None
@@ -280,7 +295,15 @@ def parse_settings(
     return settings.with_resolved_paths()
 
 
-def _describe(error: Any) -> str:
+def _may_show(path: tuple[str, ...], from_env: set[tuple[str, ...]]) -> bool:
+    """Whether an error may quote the value at `path`: never a secret field's (nor anything
+    under one), never one that came from the environment (it may hold a secret)."""
+    if any(SECRET_KEY.search(part) for part in path):
+        return False
+    return not any(path[: len(p)] == p for p in from_env)
+
+
+def _describe(error: Any, *, show_value: bool = True) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key"
@@ -291,7 +314,7 @@ def _describe(error: Any) -> str:
         message = message[len("Value error, ") :]
     got = error.get("input")
     if kind not in {"value_error"} and not isinstance(got, dict | list) and got is not None:
-        return f"{message} (got {got!r})"
+        return f"{message} (got {got!r})" if show_value else f"{message} (value not shown)"
     return message
 
 
@@ -302,4 +325,8 @@ def load_settings(path: str | Path, env: Mapping[str, str] | None = None) -> Set
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([f"{file}: cannot read the configuration file: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [f"{file}: the configuration file is not UTF-8 text (byte {exc.start + 1})"]
+        ) from None
     return parse_settings(text, str(file), env, base_dir=file.resolve().parent)

@@ -10,6 +10,7 @@ from connector.base import WriteResult
 from gates.results import Finding
 from sync.evaluate import unmapped_stage_text
 from sync.planner import PlannedComplete, PlannedCreate
+from sync.terminal import printable
 
 MAX_FINDINGS = 1000
 MAX_ACTIONS = 1000  # kept by a live cycle (a dry run keeps all: they are its output)
@@ -62,7 +63,8 @@ class PlannedAction:
         )
 
     def line(self, owner_names: Mapping[str, str] | None = None) -> str:
-        """One human line for the diff a dry run prints; owners by name where known."""
+        """One human line for the diff a dry run prints; owners by name where known (control
+        characters neutralised)."""
         deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
         if self.op == "create":
             owner = (owner_names or {}).get(self.owner_id or "") or self.owner_id
@@ -72,7 +74,7 @@ class PlannedAction:
             text = f"- complete {self.gate_id} on {deal} (task {self.task_id}, {self.detail})"
         if self.ok is False:
             text += f"  REFUSED: {self.error}"
-        return text
+        return printable(text)  # CRM text cannot start a line of its own or drive the terminal
 
 
 def _outcome(result: WriteResult | None) -> tuple[str | None, bool | None, str | None]:

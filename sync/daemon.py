@@ -28,7 +28,8 @@ from sync.config import Settings
 from sync.cycle import CycleReport
 from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
 from sync.logs import get_logger, scrub
-from sync.metrics import Metrics, MetricsServer
+from sync.metrics import Metrics, MetricsAddressError, MetricsServer
+from sync.terminal import one_line, printable
 
 log = get_logger("dealgate.daemon")
 
@@ -39,7 +40,7 @@ QUOTA_WAIT_SECONDS = 900.0  # between cycles while the CRM's daily quota is down
 
 def _error(message: str) -> int:
     log.error("daemon_stopped", reason=message)
-    print(f"dealgate: error: {scrub(message)}", file=sys.stderr, flush=True)
+    print(f"dealgate: error: {scrub(one_line(message))}", file=sys.stderr, flush=True)
     return EXIT_ERROR
 
 
@@ -88,11 +89,19 @@ def run(
         settings, crm, store, mapping=mapping, catalog=catalog, clock=clock, batch_size=batch_size
     )
     metrics = Metrics()
-    server = MetricsServer(metrics, settings.metrics.port) if settings.metrics.port else None
+    try:
+        server = (
+            MetricsServer(metrics, settings.metrics.port, settings.metrics.host)
+            if settings.metrics.port
+            else None
+        )
+    except MetricsAddressError as exc:
+        store.close()
+        return _error(str(exc))
     try:
         if server is not None:
             server.start()
-            log.info("metrics_serving", port=server.port)
+            log.info("metrics_serving", host=settings.metrics.host, port=server.port)
 
         def request_stop() -> None:
             stop.set()
@@ -190,7 +199,7 @@ def _summarize(report: CycleReport) -> None:
         for line in report.diff_lines():
             print(line, flush=True)
         for line in report.unmapped_lines():
-            print(f"warning: {line}", flush=True)
+            print(f"warning: {printable(line)}", flush=True)
     print(report.summary_line(), flush=True)
 
 

@@ -44,7 +44,9 @@ def configuration_md() -> str:
         "One YAML file, validated at start; unknown keys and wrong types stop dealgate with the",
         "file, line and key path of every problem. `${VAR}` takes a value from the environment,",
         "`${VAR:-default}` falls back to `default`; an unset `${VAR}` without a default is an",
-        "error. Relative paths resolve against the configuration file's folder.",
+        "error. Relative paths resolve against the configuration file's folder. Every number has",
+        "a range (shown with its type). A value of a secret key (a token, password or secret), or",
+        "one taken from the environment, is never quoted back in a problem.",
         "`dealgate init --crm hubspot|salesforce` writes a commented starter file with every key.",
         "",
         "| key | type | default | meaning |",
@@ -52,7 +54,8 @@ def configuration_md() -> str:
     ]
     for key in iter_keys():
         default = "" if key.section else _default(key.default)
-        lines.append(f"| `{key.path}` | {_cell(key.type)} | {default} | {_cell(key.description)} |")
+        kind = f"{key.type}, {key.bounds}" if key.bounds else key.type
+        lines.append(f"| `{key.path}` | {_cell(kind)} | {default} | {_cell(key.description)} |")
     return "\n".join(lines) + "\n"
 
 

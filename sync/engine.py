@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from connector.base import Connector, DealStream, RawDeal, WriteResult
 from connector.errors import CRMError
@@ -52,6 +52,15 @@ log = get_logger("dealgate.engine")
 Clock = Callable[[], datetime]
 BATCH_SIZE = 200  # one Salesforce sObject Collections call; two HubSpot batch calls
 PROGRESS_EVERY = 1000  # deals between `cycle_progress` log events (a big account reads long)
+LEDGER_KEEP_DAYS = 90  # completed and rep-closed ledger rows are kept this long (at least)
+
+
+def ledger_cutoff(now: datetime, snooze_days: int) -> datetime:
+    """Completed and rep-closed ledger rows last changed before this are forgotten: after
+    `LEDGER_KEEP_DAYS`, or `snooze_days` + 30 when longer. By then the task is past every window
+    in which it still matters (closed tasks are read back for max(14, snooze_days) days, and a
+    closing starts a snooze of snooze_days), so the ledger stops growing with history."""
+    return now - timedelta(days=max(LEDGER_KEEP_DAYS, snooze_days + 30))
 
 
 def utc_now() -> datetime:
@@ -244,6 +253,9 @@ class _Cycle:
                 e.store.save_full_rescan(self.now)
                 e.store.save_method_fingerprint(e.fingerprint)
                 e.store.prune_snoozes(self.now)
+                e.store.prune_ledger(ledger_cutoff(self.now, e.settings.tasks.snooze_days))
+            # with max_new_per_owner 0 nothing is ever created, so nothing is waiting either:
+            # a deferral must not turn every cycle into a full one (`catch_up_at` is None)
             window = e.store.tasks_created_since(self.now - CAP_WINDOW)
             limit = e.settings.tasks.max_new_per_owner
             e.store.save_catch_up_at(

@@ -21,9 +21,11 @@ from typing import Any, TextIO
 
 import structlog
 
+from sync.terminal import printable
+
 MASK = "***"
-_SECRET_KEY = re.compile(
-    r"(token|secret|password|passwd|session_?id|authorization|api_?key|private_key|sid)$",
+SECRET_KEY = re.compile(
+    r"(token|secret|password|passwd|session_?id|authorization|api_?key|service_?key|private_key|sid)$",
     re.IGNORECASE,
 )
 _INLINE = [
@@ -74,8 +76,27 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _terminal_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _terminal_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_terminal_safe(v) for v in value)
+    return value
+
+
+def neutralise(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor for the console: control characters in values are shown escaped
+    (JSON lines escape them by themselves)."""
+    for key in list(event_dict):
+        if key != "exception":  # a formatted traceback keeps its lines
+            event_dict[key] = _terminal_safe(event_dict[key])
+    return event_dict
+
+
 def _is_secret_key(key: object) -> bool:
-    return isinstance(key, str) and bool(_SECRET_KEY.search(key))
+    return isinstance(key, str) and bool(SECRET_KEY.search(key))
 
 
 def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -117,7 +138,10 @@ def configure(
     ]
     # Tracebacks become plain text before `redact`, on a console too: a renderer's own
     # traceback (rich, with the frames' local variables) would bypass the masking.
-    processors += [structlog.processors.format_exc_info, redact, renderer]
+    processors += [structlog.processors.format_exc_info, redact]
+    if not json_output:
+        processors.append(neutralise)
+    processors.append(renderer)
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(

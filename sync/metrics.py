@@ -18,6 +18,11 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sync.cycle import CycleReport
 
 UNHEALTHY_AFTER = 3
+REQUEST_TIMEOUT_SECONDS = 10.0
+
+
+class MetricsAddressError(Exception):
+    """The metrics server cannot listen on the configured host and port."""
 
 
 class Metrics:
@@ -76,11 +81,27 @@ class Metrics:
 
 
 class MetricsServer:
-    """`/metrics` and `/healthz` on 127.0.0.1 or all interfaces, in a daemon thread."""
+    """`/metrics` and `/healthz` on `host` (loopback by default), in a daemon thread.
 
-    def __init__(self, metrics: Metrics, port: int, host: str = "0.0.0.0") -> None:
-        handler = _handler(metrics)
-        self._httpd = ThreadingHTTPServer((host, port), handler)
+    A connection gets `request_timeout` seconds to send its request: an idle or half-open one is
+    closed then, so scrapers that leave connections open cannot pile up threads. A port already
+    in use (or a host that is not one of this machine's) raises `MetricsAddressError`."""
+
+    def __init__(
+        self,
+        metrics: Metrics,
+        port: int,
+        host: str = "127.0.0.1",
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        handler = _handler(metrics, request_timeout)
+        try:
+            self._httpd = ThreadingHTTPServer((host, port), handler)
+        except OSError as exc:
+            raise MetricsAddressError(
+                f"metrics.host/metrics.port {host}:{port}: cannot listen there "
+                f"({exc.strerror or exc})"
+            ) from None
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="dealgate-metrics", daemon=True
@@ -95,13 +116,16 @@ class MetricsServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve loop that must be running
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
         self._httpd.server_close()
-        self._thread.join(timeout=5)
 
 
-def _handler(metrics: Metrics) -> type[BaseHTTPRequestHandler]:
+def _handler(metrics: Metrics, request_timeout: float) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        timeout = request_timeout  # socket timeout: an idle connection is dropped
+
         def log_message(self, format: str, *args: Any) -> None:
             return
 

@@ -28,7 +28,23 @@ class Key:
     default: Any
     description: str
     section: bool  # a nested model (its keys follow)
+    bounds: str = ""  # the allowed range of a number, e.g. "1 to 86400"
     legacy: bool = False  # still read for older files; `dealgate init` leaves it out
+
+
+def _bounds(info: Any) -> str:
+    """The range a number field accepts, from its ge/gt/le/lt constraints ("" when none)."""
+    low = high = ""
+    for item in info.metadata:
+        for attr, template in (("ge", "{}"), ("gt", "more than {}")):
+            if getattr(item, attr, None) is not None:
+                low = template.format(getattr(item, attr))
+        for attr, template in (("le", "{}"), ("lt", "below {}")):
+            if getattr(item, attr, None) is not None:
+                high = template.format(getattr(item, attr))
+    if low and high:
+        return f"{low} to {high}"
+    return f"at least {low}" if low else (f"at most {high}" if high else "")
 
 
 def _type_name(annotation: Any) -> str:
@@ -81,6 +97,7 @@ def iter_keys(model: type[BaseModel] = Settings, prefix: str = "") -> Iterator[K
             default,
             info.description or "",
             nested is not None,
+            _bounds(info),
             bool(extra.get("legacy")),
         )
         if nested is not None:

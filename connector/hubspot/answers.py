@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from connector.answers import unexpected
 from connector.errors import UnexpectedAnswer
 
 
@@ -19,7 +20,7 @@ def results_of(answer: Any, what: str) -> list[Mapping[str, Any]]:
     """`answer["results"]`, checked to be a list of objects."""
     results = answer.get("results") if isinstance(answer, Mapping) else None
     if not isinstance(results, list) or not all(isinstance(r, Mapping) for r in results):
-        raise UnexpectedAnswer(f"{what}: HubSpot answered without a list of results")
+        raise UnexpectedAnswer(unexpected("HubSpot", what, "no list of results"))
     return results
 
 
@@ -29,9 +30,9 @@ def page_of(answer: Any, what: str, consumed: int) -> list[Mapping[str, Any]]:
     results = results_of(answer, what)
     total = answer.get("total")
     if total is not None and (not isinstance(total, int) or isinstance(total, bool)):
-        raise UnexpectedAnswer(f"{what}: HubSpot answered a total that is not a number")
+        raise UnexpectedAnswer(unexpected("HubSpot", what, "a total that is not a number"))
     if not results and isinstance(total, int) and total > consumed:
         raise UnexpectedAnswer(
-            f"{what}: HubSpot answered an empty page where its total says {total} records match"
+            unexpected("HubSpot", what, f"an empty page where its total says {total} records match")
         )
     return results

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from connector.answers import guarded
 from connector.base import (
     Cursor,
     DealStream,
@@ -50,6 +51,7 @@ class HubSpotConnector:
     """dealgate's HubSpot connector (service key, private app or static token, or OAuth)."""
 
     crm = "hubspot"
+    crm_name = "HubSpot"
 
     def __init__(
         self,
@@ -71,6 +73,10 @@ class HubSpotConnector:
     def api_calls(self) -> int:
         """HTTP requests made so far (retries and token refreshes included)."""
         return self.transport.api_calls
+
+    def last_request(self) -> str:
+        """The name of the latest request (errors about its answer name it)."""
+        return self.transport.last_request
 
     # -- connection and schema ---------------------------------------------------------------
     def _granted_scopes(self) -> set[str] | None:
@@ -109,6 +115,7 @@ class HubSpotConnector:
             if scopes.isdisjoint(probe.scopes)
         ]
 
+    @guarded
     def check(self) -> list[str]:
         """Credential valid, scopes granted, task->deal association type known; problem
         lines."""
@@ -135,6 +142,7 @@ class HubSpotConnector:
                 return [f"HubSpot: {error.message}"]
         return problems
 
+    @guarded
     def existing_fields(self) -> set[str]:
         """Deal property names, plus `contact.<name>` for contact properties."""
         deals = self.transport.call("deal properties", "properties", "get_all", vocab.DEALS)
@@ -145,10 +153,12 @@ class HubSpotConnector:
         fields |= {f"contact.{p['name']}" for p in contacts.get("results") or []}
         return fields
 
+    @guarded
     def install_schema(self, dry_run: bool = False) -> list[str]:
         """Create dealgate's deal properties and association labels where missing."""
         return schema.install_schema(self.transport, dry_run)
 
+    @guarded
     def stages(self) -> list[StageInfo]:
         """Every deal pipeline's stages (read once per run, then cached for a few minutes)."""
         now = self._clock()
@@ -157,6 +167,7 @@ class HubSpotConnector:
             self._stages = (now, stage_infos(answer.get("results") or []))
         return list(self._stages[1])
 
+    @guarded
     def owners(self) -> dict[str, Owner]:
         """Active owners and deactivated (archived) ones, by owner id."""
         found: dict[str, Owner] = {}
@@ -197,23 +208,28 @@ class HubSpotConnector:
             self._writer.written,
         )
 
+    @guarded
     def read_all(self, spec: ReadSpec) -> DealStream:
         """Every live deal with its contacts and marker tasks, streamed 1,000 at a time."""
         return full_read(self._context(spec))
 
+    @guarded
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         """Deals changed since `since`, through deal, contact and task modification times."""
         return changed_read(self._context(spec), since)
 
+    @guarded
     def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
         """Deals HubSpot confirms archived or not found (`reads.deleted_deals`)."""
         return deleted_deals(self.transport, list(deal_ids))
 
+    @guarded
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         """Every dealgate task (open or not) on these deals, via associations + batch read."""
         return marker_tasks_by_deal(self.transport, list(deal_ids), self._now(), None)
 
     # -- writes --------------------------------------------------------------------------------
+    @guarded
     def write(
         self, creates: Sequence[TaskCreate], completions: Sequence[TaskComplete]
     ) -> list[WriteResult]:

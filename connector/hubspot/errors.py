@@ -18,6 +18,7 @@ import urllib3.exceptions
 
 from connector.errors import (
     AuthError,
+    ConfigurationError,
     ConnectionFailed,
     CRMError,
     PermissionDenied,
@@ -127,10 +128,31 @@ def _is_client_exception(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("hubspot.") and hasattr(exc, "status")
 
 
-def translate(exc: BaseException, what: str = "HubSpot request") -> CRMError | None:
-    """The CRMError for a client-library or network exception, or None if it is neither."""
+def _tls_failure(exc: BaseException, what: str, address: str) -> CRMError | None:
+    """A TLS handshake that failed is a configuration problem (an https:// base_url on a server
+    speaking plain HTTP, or an untrusted certificate), not a transient one: never retried."""
+    reason = str(getattr(exc, "reason", "") or "")
+    if not reason.startswith("SSLError"):
+        return None
+    detail = " ".join(reason.split("\n", 1)[-1].split())[:200]
+    return ConfigurationError(
+        f"{what}: TLS with HubSpot at {address or 'hubspot.base_url'} failed ({detail}); check "
+        "that hubspot.base_url has the scheme the server speaks (http:// or https://)"
+    )
+
+
+def translate(
+    exc: BaseException, what: str = "HubSpot request", address: str = ""
+) -> CRMError | None:
+    """The CRMError for a client-library or network exception, or None if it is neither.
+    `address` (the base URL) is named where the fix is in it."""
     if isinstance(exc, CRMError):
         return exc
+    context = exc.__context__
+    if not _is_client_exception(exc) and context is not None and _is_client_exception(context):
+        # the client's own error handling failed on its exception (it decodes a body that an
+        # unanswered request does not have): the exception it was handling is the real one
+        return translate(context, what, address)
     if isinstance(
         exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
     ):
@@ -141,7 +163,7 @@ def translate(exc: BaseException, what: str = "HubSpot request") -> CRMError | N
     if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
         return ConnectionFailed(f"{what}: connecting to HubSpot timed out", code=NOT_SENT)
     if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason is not None:
-        return translate(exc.reason, what)
+        return translate(exc.reason, what, address)
     if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError):
         return ConnectionFailed(f"{what}: HubSpot did not answer in time", code=MAYBE_SENT)
     if isinstance(exc, urllib3.exceptions.HTTPError | ConnectionError):
@@ -151,6 +173,10 @@ def translate(exc: BaseException, what: str = "HubSpot request") -> CRMError | N
         raw_headers = getattr(exc, "headers", None) or {}
         headers = {str(k): str(v) for k, v in dict(raw_headers).items()}
         body = getattr(exc, "body", None)
+        if not status:
+            tls = _tls_failure(exc, what, address)
+            if tls is not None:
+                return tls
         if not status and not body:
             body = json.dumps({"message": str(getattr(exc, "reason", "") or "")})
         return classify(status, headers, body, what=what)
@@ -160,12 +186,12 @@ def translate(exc: BaseException, what: str = "HubSpot request") -> CRMError | N
 
 
 @contextlib.contextmanager
-def translate_errors(what: str = "HubSpot request") -> Iterator[None]:
+def translate_errors(what: str = "HubSpot request", address: str = "") -> Iterator[None]:
     """Re-raise client-library and network errors as `connector.errors` exceptions."""
     try:
         yield
     except Exception as exc:
-        translated = translate(exc, what)
+        translated = translate(exc, what, address)
         if translated is None or translated is exc:
             raise
         raise translated from exc

@@ -22,6 +22,7 @@ import structlog
 from hubspot import HubSpot
 from pydantic import SecretStr
 
+from connector.answers import json_kind, unexpected
 from connector.errors import (
     AuthError,
     ConfigurationError,
@@ -30,6 +31,7 @@ from connector.errors import (
     RateLimited,
     RequestRejected,
     TransientError,
+    UnexpectedAnswer,
 )
 from connector.hubspot.errors import NOT_SENT, translate_errors
 from connector.hubspot.ratelimit import RateLimiter
@@ -117,6 +119,7 @@ class Transport:
         self._lock = threading.Lock()
         self.api_calls = 0
         self.token = token
+        self.last_request = "first"  # names the request whose answer is being read, for errors
 
     @property
     def can_refresh(self) -> bool:
@@ -130,13 +133,16 @@ class Transport:
             return self._apis[name]
 
     # -- one request ------------------------------------------------------------------------
-    def _send(self, what: str, fn: Callable[..., Any], search: bool, kwargs: Json) -> Json:
+    def _send(
+        self, what: str, fn: Callable[..., Any], search: bool, kwargs: Json, lenient: bool = False
+    ) -> Json:
         self.limiter.acquire(search=search)
         with self._lock:
             self.api_calls += 1
+            self.last_request = what
         timeout = (min(10.0, self.settings.timeout_seconds), self.settings.timeout_seconds)
         try:
-            with translate_errors(what):
+            with translate_errors(what, self.settings.base_url):
                 response = fn(_preload_content=False, _request_timeout=timeout, **kwargs)
                 data = response.data
                 headers = dict(response.headers)
@@ -148,45 +154,70 @@ class Transport:
                 self.limiter.observe({str(k): str(v) for k, v in dict(raw_headers).items()})
             raise
         self.limiter.observe(headers)
-        return _parse(data, what)
+        return _parse(data, what, lenient)
 
     def _attempt(
-        self, what: str, fn: Callable[..., Any], search: bool, kwargs: Json, idem: bool
+        self,
+        what: str,
+        fn: Callable[..., Any],
+        search: bool,
+        kwargs: Json,
+        idem: bool,
+        lenient: bool = False,
     ) -> Json:
         try:
             try:
-                return self._send(what, fn, search, kwargs)
+                return self._send(what, fn, search, kwargs, lenient)
             except AuthError:
                 if not self.can_refresh:
                     raise
                 self.refresh()
-                return self._send(what, fn, search, kwargs)
+                return self._send(what, fn, search, kwargs, lenient)
         except TransientError as error:
             if not idem and not _safe_to_resend(error):
                 raise _NoRetry(error) from error
             raise
 
     def call(
-        self, what: str, api: str, method: str, *args: Any, idempotent: bool = True, **kwargs: Any
+        self,
+        what: str,
+        api: str,
+        method: str,
+        *args: Any,
+        idempotent: bool = True,
+        lenient: bool = False,
+        **kwargs: Any,
     ) -> Json:
         """Call generated method `api.method(*args, **kwargs)`; return the answer's JSON.
 
         `what` names the request in errors and logs. Transient errors are retried; for a
-        request that is not `idempotent` only when HubSpot surely did not process it.
+        request that is not `idempotent` only when HubSpot surely did not process it. An answer
+        that is not a JSON object is an `UnexpectedAnswer`, unless `lenient` (batch writes, whose
+        caller settles an unreadable answer by marker): then it comes as `{"results": answer}`.
         """
         target = getattr(self.api(api), method)
 
         def fn(**extra: Any) -> Any:
             return target(*args, **kwargs, **extra)
 
-        return self._run(what, fn, search=method == "do_search", idempotent=idempotent)
+        return self._run(
+            what, fn, search=method == "do_search", idempotent=idempotent, lenient=lenient
+        )
 
-    def _run(self, what: str, fn: Callable[..., Any], *, search: bool, idempotent: bool) -> Json:
+    def _run(
+        self,
+        what: str,
+        fn: Callable[..., Any],
+        *,
+        search: bool,
+        idempotent: bool,
+        lenient: bool = False,
+    ) -> Json:
         if not self.token and self.can_refresh:
             self.refresh()
 
         def once() -> Json:
-            return self._attempt(what, fn, search, {}, idempotent)
+            return self._attempt(what, fn, search, {}, idempotent, lenient)
 
         try:
             return call_with_retry(once, self.policy, sleep=self.sleep, on_retry=self._on_retry)
@@ -255,11 +286,19 @@ def _reveal(secret: SecretStr | None) -> str | None:
     return secret.get_secret_value() if secret is not None else None
 
 
-def _parse(data: bytes | str | None, what: str) -> Json:
+def _parse(data: bytes | str | None, what: str, lenient: bool = False) -> Json:
+    """The JSON object of an answer; {} for an empty body (204). Every answer HubSpot documents
+    for the requests dealgate sends is an object: anything else is an unexpected answer."""
     if not data:
         return {}
     try:
         parsed = json.loads(data)
     except ValueError:
         raise RequestRejected(f"{what}: HubSpot answered with something other than JSON") from None
-    return parsed if isinstance(parsed, dict) else {"results": parsed}
+    if not isinstance(parsed, dict) and lenient:
+        return {"results": parsed}  # the caller checks it (`writes.readable`)
+    if not isinstance(parsed, dict):
+        raise UnexpectedAnswer(
+            unexpected("HubSpot", what, f"{json_kind(parsed)} where a JSON object belongs")
+        )
+    return parsed

@@ -234,6 +234,7 @@ class TaskWriter:
                         "inputs": [create_input(item, association_type) for item in pending]
                     },
                     idempotent=False,
+                    lenient=True,  # an unreadable answer is settled by marker, not refused
                 )
             except TransientError as error:
                 if attempt == policy.attempts:
@@ -296,6 +297,7 @@ class TaskWriter:
                         for item in batch
                     ]
                 },
+                lenient=True,  # an unreadable answer is settled at the next read
             )
             if not readable(answer):
                 log.warning("hubspot.write_answer_unreadable", request="task batch complete")

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import jwt
 import requests
+from jwt.exceptions import PyJWTError
 from simple_salesforce.login import SalesforceLogin
 
 from connector.errors import ConfigurationError
@@ -93,6 +96,11 @@ def login_for(settings: SalesforceSettings, session: requests.Session) -> Login 
             raise  # translated to ConnectionFailed by the caller; RequestException is an OSError
         except OSError as exc:  # an unreadable private key file
             raise ConfigurationError(f"salesforce.auth: cannot log in: {exc}") from exc
+        except (PyJWTError, ValueError, TypeError) as exc:  # a key file that holds no usable key
+            raise ConfigurationError(
+                f"salesforce.auth.private_key_file {auth.private_key_file}: not a usable private "
+                f"key ({exc})"
+            ) from exc
 
     def _login() -> SessionInfo:
         if not auth.soap_login:
@@ -111,3 +119,30 @@ def login_for(settings: SalesforceSettings, session: requests.Session) -> Login 
         return SessionInfo(str(session_id), _instance_url(str(instance)))
 
     return login
+
+
+def file_problems(settings: SalesforceSettings) -> tuple[list[str], list[str]]:
+    """(problems, notes) about the files the settings name, checked without contacting
+    Salesforce: a CA bundle that does not exist and a private key file that holds no usable key
+    are problems; a key file not there yet (a secret mounted at deployment) is a note."""
+    problems: list[str] = []
+    notes: list[str] = []
+    if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
+        problems.append(f"salesforce.ca_bundle: no such file: {settings.ca_bundle}")
+    key_file = settings.auth.private_key_file
+    if settings.auth.method == "jwt" and key_file:
+        if not Path(key_file).exists():
+            notes.append(f"salesforce.auth.private_key_file: {key_file} does not exist (yet)")
+            return problems, notes
+        try:
+            key = Path(key_file).read_text(encoding="utf-8")
+            jwt.encode({"probe": 1}, key, algorithm="RS256")  # the algorithm the JWT flow uses
+        except OSError as exc:
+            problems.append(
+                f"salesforce.auth.private_key_file: cannot read {key_file}: {exc.strerror}"
+            )
+        except (PyJWTError, ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+            problems.append(
+                f"salesforce.auth.private_key_file {key_file}: not a usable private key ({exc})"
+            )
+    return problems, notes

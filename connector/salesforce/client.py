@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -24,7 +25,8 @@ import requests
 import structlog
 from simple_salesforce.api import Salesforce
 
-from connector.errors import AuthError, CRMError, UnexpectedAnswer
+from connector.answers import soql_name, unexpected
+from connector.errors import AuthError, ConfigurationError, CRMError, UnexpectedAnswer
 from connector.retry import QuotaGuard, RetryPolicy, Sleep, call_with_retry, retry_after_seconds
 from connector.salesforce.auth import (
     EXPIRED_SESSION_MESSAGE,
@@ -44,27 +46,27 @@ _FROM = re.compile(r"\bFROM\s+(\w+)", re.IGNORECASE)
 
 
 def query_name(soql: str) -> str:
-    """How errors name a query: `Salesforce query on <object>` (the outer FROM, the last one)."""
+    """How errors name a query: `query on <object>` (the outer FROM, the last one)."""
     found = _FROM.findall(soql)
-    return f"Salesforce query on {found[-1]}" if found else "Salesforce query"
+    return f"query on {found[-1]}" if found else "query"
 
 
 def checked_page(page: Any, what: str, delivered: int = 0) -> dict[str, Any]:
     """A query page as documented (`records` a list, `totalSize` a number, `done` a flag), or
     UnexpectedAnswer: an answer without its records is never an empty result."""
     if not isinstance(page, dict):
-        raise UnexpectedAnswer(f"{what}: Salesforce answered {type(page).__name__}, not a page")
+        raise UnexpectedAnswer(unexpected("Salesforce", what, f"{type(page).__name__}, not a page"))
     records, total = page.get("records"), page.get("totalSize")
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise UnexpectedAnswer(f"{what}: Salesforce answered without a list of records")
+        raise UnexpectedAnswer(unexpected("Salesforce", what, "no list of records"))
     if not isinstance(total, int) or isinstance(total, bool):
-        raise UnexpectedAnswer(f"{what}: Salesforce answered without a totalSize")
+        raise UnexpectedAnswer(unexpected("Salesforce", what, "no totalSize"))
     if not records and total > delivered:
         raise UnexpectedAnswer(
-            f"{what}: Salesforce answered an empty page where totalSize says {total} records"
+            unexpected("Salesforce", what, f"an empty page where totalSize says {total} records")
         )
     if not page.get("done", True) and not page.get("nextRecordsUrl"):
-        raise UnexpectedAnswer(f"{what}: Salesforce answered a page with no way to the next")
+        raise UnexpectedAnswer(unexpected("Salesforce", what, "a page with no way to the next"))
     return page
 
 
@@ -78,13 +80,39 @@ def parse_api_usage(header: str | None) -> tuple[int, int] | None:
 
 
 def tls_session(settings: SalesforceSettings, session: requests.Session | None) -> requests.Session:
-    """The requests session to use: verify against `ca_bundle` when set. `trust_env` is turned
-    off then, or REQUESTS_CA_BUNDLE in the environment would override `verify`."""
+    """The requests session to use: verify against `ca_bundle` when set.
+
+    The bundle replaces the default trust store (requests' `verify=<file>`): it must hold every
+    CA the connection needs, e.g. a TLS-inspecting proxy's CA. The environment still applies
+    (`HTTPS_PROXY`, `NO_PROXY`, `.netrc`): only its CA variables (REQUESTS_CA_BUNDLE,
+    CURL_CA_BUNDLE), which requests would let override `verify`, are ignored."""
     session = session or requests.Session()
+    if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
+        raise ConfigurationError(f"salesforce.ca_bundle: no such file: {settings.ca_bundle}")
     if settings.ca_bundle:
         session.verify = settings.ca_bundle
-        session.trust_env = False
+        _pin_verify(session)
     return session
+
+
+def _pin_verify(session: requests.Session) -> None:
+    """Keep `session.verify` for requests that do not set their own, whatever the environment's
+    CA variables say, without turning the environment (proxies) off."""
+    merge = session.merge_environment_settings
+
+    def merged(
+        url: str | bytes | None,
+        proxies: Any,
+        stream: Any,
+        verify: Any,
+        cert: Any,
+    ) -> Any:
+        found = merge(url, proxies, stream, verify, cert)
+        if verify is None or verify is True:
+            found["verify"] = session.verify
+        return found
+
+    session.merge_environment_settings = merged  # type: ignore[method-assign]
 
 
 class SalesforceClient:
@@ -113,6 +141,7 @@ class SalesforceClient:
         self._current = initial_session(settings)
         self._sf: Salesforce | None = None
         self._retry_after: float | None = None
+        self.last_request = "first"  # names the request whose answer is being read, for errors
         self._session_accepted = False  # a bare session id that worked once can only expire
         # One request at a time: a stream's pages are read ahead in a thread of their own
         # (connector.readahead) while the engine writes tasks, and the session, the Retry-After
@@ -202,12 +231,14 @@ class SalesforceClient:
 
     def query(self, soql: str, *, include_deleted: bool = False) -> dict[str, Any]:
         """The first page of a SOQL query (queryAll when `include_deleted`)."""
+        self.last_request = soql_name(soql)
         return self.call(
             lambda sf: sf.query(soql, include_deleted=include_deleted, timeout=self.timeout)
         )
 
     def query_more(self, next_records_url: str) -> dict[str, Any]:
         """The page at a `nextRecordsUrl` (top level or inside a child relationship)."""
+        self.last_request = "query page"
         return self.call(
             lambda sf: sf.query_more(next_records_url, identifier_is_url=True, timeout=self.timeout)
         )
@@ -233,6 +264,7 @@ class SalesforceClient:
     def rest(self, path: str, method: str = "GET", body: Any = None) -> Any:
         """A REST call relative to /services/data/vXX.X/ (e.g. `composite/sobjects`)."""
         kwargs: dict[str, Any] = {"timeout": self.timeout}
+        self.last_request = f"{method} {path}"
         if body is not None:
             kwargs["json"] = body
         return self.call(lambda sf: sf.restful(path, method=method, **kwargs))

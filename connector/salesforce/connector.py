@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
+from connector.answers import guarded
 from connector.base import (
     Cursor,
     DealStream,
@@ -38,6 +39,7 @@ class SalesforceConnector:
     """
 
     crm = "salesforce"
+    crm_name = "Salesforce"
 
     def __init__(
         self,
@@ -62,6 +64,11 @@ class SalesforceConnector:
         """HTTP requests made so far (retries and logins included)."""
         return self.client.requests_made
 
+    def last_request(self) -> str:
+        """The name of the latest request (errors about its answer name it)."""
+        return self.client.last_request
+
+    @guarded
     def check(self) -> list[str]:
         """Connection and permission problems, one line each; [] when dealgate can work."""
         try:
@@ -69,35 +76,43 @@ class SalesforceConnector:
         except CRMError as error:
             return [f"cannot use Salesforce at {self.settings.instance_url}: {error}"]
 
+    @guarded
     def existing_fields(self) -> set[str]:
         """Opportunity fields, `link.` contact-role fields and `contact.` contact fields."""
         return self._metadata.existing_fields()
 
+    @guarded
     def stages(self) -> list[StageInfo]:
         """Opportunity stages (org-wide: pipeline None)."""
         return self._metadata.stages()
 
+    @guarded
     def owners(self) -> dict[str, Owner]:
         """Users by id."""
         return self._metadata.owners()
 
+    @guarded
     def read_all(self, spec: ReadSpec) -> DealStream:
         """Every opportunity, deleted ones excluded; its cursor is empty."""
         return self._reader.read_all(spec)
 
+    @guarded
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         """Opportunities changed since the cursor, or whose contact roles, contacts or tasks
         changed; an empty cursor reads everything and starts the cursor."""
         return self._reader.read_changed(spec, since)
 
+    @guarded
     def confirm_deleted(self, deal_ids: Sequence[str]) -> set[str]:
         """Opportunities queryAll shows deleted (`DealReader.confirm_deleted`)."""
         return self._reader.confirm_deleted(deal_ids)
 
+    @guarded
     def find_marker_tasks(self, deal_ids: Sequence[str]) -> dict[str, list[RawTask]]:
         """Every dealgate task (open or closed) on these deals, read from Task directly."""
         return self._reader.marker_tasks(deal_ids)
 
+    @guarded
     def write(
         self, creates: Sequence[TaskCreate], completions: Sequence[TaskComplete]
     ) -> list[WriteResult]:

@@ -56,7 +56,7 @@ class DealReader:
     def _children(self, record: Mapping[str, Any], relationship: str) -> list[Any]:
         rows, next_url = child_page(record, relationship)
         while next_url:
-            what = f"Salesforce query on {relationship}"
+            what = f"query on {relationship}"
             page = checked_page(self.client.query_more(next_url), what, len(rows))
             rows.extend(page["records"])
             next_url = None if page.get("done", True) else page.get("nextRecordsUrl")
@@ -111,7 +111,7 @@ class DealReader:
         window: their current versions are reflected by the full read that follows. One page
         only; rows of the window beyond it are merely read again next cycle."""
         builder = marks.WatermarkBuilder(marks.Watermark())
-        what = f"Salesforce query on {sobject}"
+        what = f"query on {sobject}"
         for row in checked_page(self.client.query(soql.latest_changes(sobject)), what)["records"]:
             builder.add(str(row["Id"]), str(row.get("SystemModstamp") or ""))
         return builder.build(self.lookback)

@@ -125,6 +125,7 @@ class TaskWriter:
 
     def _collections(self, sf: Salesforce, method: str, body: dict[str, Any]) -> Any:
         """One sObject Collections request; its JSON answer, None when it is `null`."""
+        self.client.last_request = f"{method} {COLLECTIONS}"
         try:
             return sf.restful(COLLECTIONS, method=method, json=body, timeout=self.client.timeout)
         except TypeError:  # simple-salesforce takes len() of the parsed answer: `null` fails

@@ -18,15 +18,13 @@ then decides how it is stored. `owner` names an owner key and sets `hubspot_owne
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sandbox import seedfile
 from sandbox.hubspot.custom import install_dealgate_schema
 from sandbox.hubspot.schema import PropertyDef
 from sandbox.hubspot.store import HubSpotStore
@@ -37,7 +35,7 @@ _RELATIVE = re.compile(r"^@(now|today)(?:([+-]\d+)([dhm]))?$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
-class SeedError(ValueError):
+class SeedError(seedfile.SeedError):
     """A seed that cannot be loaded; the message names the bad entry."""
 
 
@@ -58,15 +56,26 @@ def relative(value: Any, now: datetime) -> Any:
 def read_seed(source: str | Path) -> dict[str, Any]:
     """A seed dict from a .json, .yaml or .yml file."""
     path = Path(source)
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    data = seedfile.read_seed_file(path)
     if not isinstance(data, dict):
         raise SeedError(f"{path}: a seed file holds a mapping")
     return data
 
 
 def load(store: HubSpotStore, seed: Mapping[str, Any]) -> dict[str, str]:
-    """Load a seed into a store; returns the record and owner ids by seed key."""
+    """Load a seed into a store; returns the record and owner ids by seed key. A seed of the
+    wrong shape (a list where entries belong, an entry without its key) raises SeedError."""
+    if not isinstance(seed, Mapping):
+        raise SeedError("a HubSpot seed is a mapping of sections (owners, deals, ...)")
+    try:
+        return _load(store, seed)
+    except SeedError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise SeedError(f"a seed entry of the wrong shape: {type(exc).__name__}: {exc}") from None
+
+
+def _load(store: HubSpotStore, seed: Mapping[str, Any]) -> dict[str, str]:
     now = store.now()
     keys: dict[str, str] = {}
     if seed.get("schema") == "dealgate":

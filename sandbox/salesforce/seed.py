@@ -18,22 +18,20 @@ so a seed stays meaningful whenever it is loaded. A file may also hold the recor
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sandbox import seedfile
 from sandbox.salesforce.store import SalesforceStore
 
 LOAD_ORDER = ("User", "Contact", "Opportunity", "OpportunityContactRole", "Task")
 _RELATIVE = re.compile(r"^(today|now)\s*(?:([+-])\s*(\d+))?d?$", re.IGNORECASE)
 
 
-class SeedError(ValueError):
+class SeedError(seedfile.SeedError):
     """A seed that cannot be loaded; the message names the record."""
 
 
@@ -55,8 +53,7 @@ def load(store: SalesforceStore, seed: str | Mapping[str, Any] | None) -> dict[s
 
 def read_file(path: Path) -> Mapping[str, Any]:
     """The Salesforce records of a JSON or YAML seed file."""
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    data = seedfile.read_seed_file(path)
     if isinstance(data, dict) and "salesforce" in data:
         data = data["salesforce"]
     if not isinstance(data, dict):
@@ -65,15 +62,21 @@ def read_file(path: Path) -> Mapping[str, Any]:
 
 
 def load_records(store: SalesforceStore, data: Mapping[str, Any]) -> dict[str, str]:
-    """Insert every record of a seed mapping; returns ids by `ref`."""
-    unknown = set(data) - set(LOAD_ORDER)
+    """Insert every record of a seed mapping; returns ids by `ref`. A seed of the wrong shape
+    raises SeedError."""
+    if not isinstance(data, Mapping):
+        raise SeedError("a Salesforce seed maps sObject types to lists of records")
+    unknown = {str(name) for name in data} - set(LOAD_ORDER)
     if unknown:
         raise SeedError(f"seed has unknown sObject types: {sorted(unknown)}")
     refs: dict[str, str] = {}
     with store.lock:
         now = store.now()  # one "now" for the whole seed: a load across midnight stays consistent
         for sobject in LOAD_ORDER:
-            for index, record in enumerate(data.get(sobject) or []):
+            records = data.get(sobject) or []
+            if not isinstance(records, list):
+                raise SeedError(f"{sobject}: expected a list of records")
+            for index, record in enumerate(records):
                 where = f"{sobject}[{index}]"
                 if not isinstance(record, dict):
                     raise SeedError(f"{where}: a record is a mapping of fields")
@@ -83,7 +86,7 @@ def load_records(store: SalesforceStore, data: Mapping[str, Any]) -> dict[str, s
                         k: _resolve(store, sobject, k, v, refs, now) for k, v in fields.items()
                     }
                     record_id = store.insert(sobject, values)
-                except (KeyError, ValueError) as exc:
+                except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
                     raise SeedError(f"{where}: {exc}") from None
                 if "ref" in record:
                     refs[str(record["ref"])] = record_id

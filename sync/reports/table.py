@@ -21,6 +21,7 @@ from sync.evaluate import unmapped_stage_text
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.numbers import NO_VALUE, money_list, percent
 from sync.reports.summary import AuditSummary
+from sync.terminal import printable
 
 FILE_WIDTH = 160  # when the output is not a terminal (a file, a pipe)
 SKIPPED_MARK = "*"
@@ -95,7 +96,8 @@ class TableReport:
         """Print the audit's title line and the column headings."""
         filters = ", ".join(f"{k}={v}" for k, v in context.filters.items() if v is not None)
         title = f"dealgate audit: {context.crm}, {context.generated_at:%Y-%m-%d %H:%M} UTC"
-        self._console.print(Text(title + (f" ({filters})" if filters else ""), style="bold"))
+        heading_text = title + (f" ({filters})" if filters else "")
+        self._console.print(Text(printable(heading_text), style="bold"))
         heading = deal_lines([name for name, _, _ in _COLUMNS], self._widths, frozenset({3}))
         rule = GAP.join("─" * width for width in self._widths)
         self._out.write("\n".join([*heading, rule]) + "\n")
@@ -113,6 +115,7 @@ class TableReport:
             failing or NO_VALUE,
             "; ".join(f.message for f in row.evaluation.findings),
         ]
+        cells = [printable(cell) for cell in cells]  # CRM text: shown, never obeyed
         self._out.write("\n".join(deal_lines(cells, self._widths, frozenset({3}))) + "\n")
         self._deals += 1
 
@@ -135,7 +138,7 @@ class TableReport:
         console.print(self._top_gates(summary))
         console.print(self._owners(summary))
         for line in _run_lines(summary):
-            console.print(Text(line, style="yellow"))
+            console.print(Text(printable(line), style="yellow"))
 
     @staticmethod
     def _phases(summary: AuditSummary) -> Table:
@@ -164,7 +167,7 @@ class TableReport:
                 g.phase.value,
                 str(g.failed),
                 percent(g.pass_rate()),
-                Text(summary.context.gate_title(g.gate_id)),
+                Text(printable(summary.context.gate_title(g.gate_id))),
             )
         return table
 
@@ -183,7 +186,8 @@ class TableReport:
             table.add_column(name, justify="left" if name == "Owner" else "right")
         for o in summary.owner_rows():
             table.add_row(
-                Text(o.name or "(no owner)") + (Text(f" ({o.status})") if o.status else Text()),
+                Text(printable(o.name or "(no owner)"))
+                + (Text(f" ({printable(o.status)})") if o.status else Text()),
                 str(o.deals),
                 str(o.failing_deals),
                 str(o.failing_gates),

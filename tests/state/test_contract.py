@@ -180,3 +180,30 @@ def test_run_history_lists_the_newest_first(backend: Backend) -> None:
         )  # fmt: skip
         assert (earlier.id, earlier.errors) == (first, ("quota",))
         assert [r.id for r in store.runs(limit=1)] == [second]
+
+
+def test_old_completed_and_rep_closed_rows_are_pruned_and_active_ones_kept(
+    backend: Backend,
+) -> None:
+    old, recent = NOW - timedelta(days=91), NOW - timedelta(days=89)
+    with backend.open() as store:
+        store.upsert([LedgerEntry("d1", "done-old", "t1", TaskState.COMPLETED)], old)
+        store.upsert([LedgerEntry("d1", "rep-old", "t2", TaskState.CLOSED_BY_REP)], old)
+        store.upsert([LedgerEntry("d1", "open-old", "t3", TaskState.OPEN)], old)
+        store.upsert([LedgerEntry("d1", "done-new", "t4", TaskState.COMPLETED)], recent)
+        store.add_intents([LedgerEntry("d2", "intent-old", None, TaskState.INTENT)], old)
+        assert store.prune_ledger(NOW - timedelta(days=90)) == 2
+    with backend.open() as store:
+        kept = sorted(e.gate_id for e in store.all_entries())
+    assert kept == ["done-new", "intent-old", "open-old"]
+
+
+def test_a_read_only_store_prunes_only_its_copy(backend: Backend) -> None:
+    old = NOW - timedelta(days=91)
+    with backend.open() as store:
+        store.upsert([LedgerEntry("d1", "done-old", "t1", TaskState.COMPLETED)], old)
+    with backend.open(read_only=True) as copy:
+        assert copy.prune_ledger(NOW - timedelta(days=90)) == 1
+        assert copy.all_entries() == []
+    with backend.open() as store:
+        assert [e.gate_id for e in store.all_entries()] == ["done-old"]

@@ -48,7 +48,7 @@ class Wired:
 
     def calls(self) -> int:
         """Requests the sandbox received."""
-        return len(self.org.app.log)
+        return self.org.app.requests
 
 
 Connect = Callable[..., Wired]

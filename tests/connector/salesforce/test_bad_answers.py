@@ -46,7 +46,9 @@ def test_a_full_read_answered_without_its_records_fails_naming_the_query(
     for n in range(3):
         add_deal(sf_empty, owner, f"Deal {n}")
     answer_query(sf_empty, body)
-    with pytest.raises(UnexpectedAnswer, match="Salesforce query on Opportunity"):
+    with pytest.raises(
+        UnexpectedAnswer, match="unexpected answer from Salesforce to query on Opportunity"
+    ):
         list(connect(sf_empty).connector.read_all(SPEC))
 
 

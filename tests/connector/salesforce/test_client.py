@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -164,9 +165,14 @@ def test_a_session_that_expires_again_at_once_is_not_renewed_twice() -> None:
 
 
 def test_ca_bundle_is_verified_even_when_the_environment_names_another(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/elsewhere.pem")
-    sf = client(ca_bundle="/etc/dealgate/ca.pem")
-    assert sf.session.verify == "/etc/dealgate/ca.pem"
-    assert sf.session.trust_env is False
+    sf = client(ca_bundle=str(bundle))
+    assert sf.session.verify == str(bundle)
+    # what each request of the session is sent with: the bundle, not the environment's CA file
+    # (the environment itself stays on, for HTTPS_PROXY: tests/connector/salesforce/test_proxy.py)
+    applied = sf.session.merge_environment_settings(f"{INSTANCE}/x", {}, None, None, None)
+    assert applied["verify"] == str(bundle)
