@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -180,19 +182,30 @@ def _in_process(target: Any, *args: Any) -> Any:
         process.join(timeout=600)
 
 
-def measure(crm: str, deals: int, fmt: str, trace: bool = True) -> tuple[Measure, Measure | None]:
-    """(plain run, traced run or None) of an audit of `deals` generated deals."""
+@contextmanager
+def sandbox_server(
+    crm: str, deals: int, target: Callable[[str, int, Connection], None] | None = None
+) -> Iterator[tuple[Endpoint, Connection]]:
+    """A sandbox of `deals` generated deals served by `target` (default `serve`) in a process
+    of its own, so that its CPU is not the measured process's: (its endpoint, the pipe that
+    talks to it). The server is told to stop on exit."""
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
-    server = context.Process(target=serve, args=(crm, deals, theirs), daemon=True)
+    server = context.Process(target=target or serve, args=(crm, deals, theirs), daemon=True)
     server.start()
     try:
         endpoint: Endpoint = ours.recv()
-        plain: Measure = _in_process(_audit, endpoint, fmt, False)
-        traced: Measure | None = _in_process(_audit, endpoint, fmt, True) if trace else None
+        yield endpoint, ours
     finally:
         ours.send("stop")
-        server.join(timeout=30)
+        server.join(timeout=60)
+
+
+def measure(crm: str, deals: int, fmt: str, trace: bool = True) -> tuple[Measure, Measure | None]:
+    """(plain run, traced run or None) of an audit of `deals` generated deals."""
+    with sandbox_server(crm, deals) as (endpoint, _):
+        plain: Measure = _in_process(_audit, endpoint, fmt, False)
+        traced: Measure | None = _in_process(_audit, endpoint, fmt, True) if trace else None
     return plain, traced
 
 

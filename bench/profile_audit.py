@@ -13,13 +13,12 @@ import argparse
 import cProfile
 import io
 import logging
-import multiprocessing
 import pstats
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.audit import Endpoint, serve, settings_for
+from bench.audit import sandbox_server, settings_for
 
 
 def profile(crm: str, deals: int, top: int) -> str:
@@ -30,33 +29,27 @@ def profile(crm: str, deals: int, top: int) -> str:
     from sync.factory import build_connector
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    server = context.Process(target=serve, args=(crm, deals, theirs), daemon=True)
-    server.start()
-    try:
-        endpoint: Endpoint = ours.recv()
-        with tempfile.TemporaryDirectory(prefix="dealgate-profile-") as temp:
-            settings = settings_for(endpoint, Path(temp))
-            connector = build_connector(settings)
-            profiler = cProfile.Profile()
-            profiler.enable()
-            run_audit(
-                settings,
-                connector,
-                pipeline=None,
-                phase=None,
-                owner=None,
-                fmt="json",
-                output=Path(temp) / "audit.json",
-                strict=False,
-                progress=False,
-                out=io.StringIO(),
-            )
-            profiler.disable()
-    finally:
-        ours.send("stop")
-        server.join(timeout=60)
+    with (
+        sandbox_server(crm, deals) as (endpoint, _),
+        tempfile.TemporaryDirectory(prefix="dealgate-profile-") as temp,
+    ):
+        settings = settings_for(endpoint, Path(temp))
+        connector = build_connector(settings)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_audit(
+            settings,
+            connector,
+            pipeline=None,
+            phase=None,
+            owner=None,
+            fmt="json",
+            output=Path(temp) / "audit.json",
+            strict=False,
+            progress=False,
+            out=io.StringIO(),
+        )
+        profiler.disable()
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text).strip_dirs()
     stats.sort_stats("tottime").print_stats(top)

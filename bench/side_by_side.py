@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from bench.audit import UNTHROTTLED, Endpoint, settings_for
+from bench.audit import UNTHROTTLED, Endpoint, sandbox_server, settings_for
 
 
 @dataclass(frozen=True)
@@ -251,13 +251,8 @@ class Row:
 
 def measure(crm: str, deals: int) -> list[Row]:
     """The audit and the full cycle of `deals` generated deals, each beside its bare replay."""
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    server = context.Process(target=_serve, args=(crm, deals, theirs), daemon=True)
-    server.start()
     rows: list[Row] = []
-    try:
-        endpoint: Endpoint = ours.recv()
+    with sandbox_server(crm, deals, _serve) as (endpoint, ours):
         for run in ("audit", "cycle"):
             ours.send("log")
             ours.recv()  # forget anything before the run
@@ -268,9 +263,6 @@ def measure(crm: str, deals: int) -> list[Row]:
             ours.send("log")
             replayed: list[Logged] = ours.recv()
             rows.append(Row(crm, deals, run, ours_cost, bare_cost, len(logged), len(replayed)))
-    finally:
-        ours.send("stop")
-        server.join(timeout=60)
     return rows
 
 
