@@ -104,15 +104,20 @@ def test_a_new_writer_waits_for_the_lock_of_a_writer_that_is_ending(postgres_url
     opened: list[object] = []
     second = threading.Thread(target=lambda: opened.append(open_store(postgres_url)))
     second.start()
+    queued = False
     with psycopg.connect(postgres_url, autocommit=True) as watch:
-        for _ in range(500):  # until the second writer queues on the lock (5 s at most)
+        # The server has no event to wait on: ask it until the second writer is queued on
+        # the lock (a bound far above what it takes, not a timing assumption of the test).
+        for _ in range(6000):
             row = watch.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
             ).fetchone()
-            if row and row[0]:
+            queued = bool(row and row[0])
+            if queued or not second.is_alive():
                 break
             time.sleep(0.01)
     first.close()
     second.join(60)
+    assert queued, "the second writer never waited for the lock"
     assert len(opened) == 1 and isinstance(opened[0], PostgresStateStore)
     opened[0].close()
