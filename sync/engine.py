@@ -1,10 +1,11 @@
 """One sync cycle: read deals, evaluate, plan, write tasks in batches, record.
 
 Crash safety (docs/design.md section 3): before each create batch the engine commits an `intent` per
-task to the ledger, and the CRM ids after the write. Intents left by a crash are reconciled at the
-start of the next cycle through `Connector.find_marker_tasks` (a consistent read of each deal's
-tasks) before anything is written: a task that reached the CRM is adopted, one that did not is
-planned again. Killing the process at any point therefore neither duplicates nor loses a task.
+task to the ledger, and the CRM ids after the write (the batches: `sync.task_writes`). Intents
+left by a crash are reconciled at the start of the next cycle through
+`Connector.find_marker_tasks` (a consistent read of each deal's tasks) before anything is
+written: a task that reached the CRM is adopted, one that did not is planned again. Killing the
+process at any point therefore neither duplicates nor loses a task.
 
 Memory stays flat in the number of deals: deals stream through, completions are written in
 batches as they are planned, and creates wait in a per-owner quota bounded by owners x cap
@@ -19,17 +20,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from connector.base import Connector, DealStream, RawDeal, WriteResult
+from connector.base import Connector, DealStream, RawDeal
 from connector.errors import CRMError
 from gates import Catalog
 from gates.results import DealEvaluation
 from gates.snapshot import DealTask
 from mappings import CrmMapping, UnmappedStage
 from mappings.normalize import deal_task
-from state.base import LedgerEntry, StateStore, TaskState
+from state.base import LedgerEntry, StateStore
 from sync.cadence import CAP_WINDOW, catch_up_at, full_reason
 from sync.config import Settings
-from sync.cycle import CycleReport, PlannedAction
+from sync.cycle import CycleReport
 from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.fingerprint import method_fingerprint
 from sync.logs import get_logger
@@ -39,12 +40,11 @@ from sync.planner import (
     DealState,
     OwnerQuota,
     PlanContext,
-    PlannedComplete,
-    PlannedCreate,
     plan_deal,
     plan_deleted,
 )
 from sync.recovery import reconcile_intents
+from sync.task_writes import TaskBatches
 from sync.vanished import settle_vanished
 
 log = get_logger("dealgate.engine")
@@ -161,7 +161,7 @@ class _Cycle:
             engine.settings.tasks.max_new_per_owner,
             {owner: len(times) for owner, times in self.window.items()},
         )
-        self.completions: list[PlannedComplete] = []
+        self.tasks = TaskBatches(engine, report, now, dry, self.quota, lambda: self.stopping)
         self.tracked: set[str] = set()
         self.seen: set[str] = set()
         self.in_force: dict[str | None, frozenset[str]] = {}
@@ -237,12 +237,12 @@ class _Cycle:
                 )
                 log.warning("deals_vanished_unconfirmed", deal_ids=vanished.unconfirmed[:20])
         for deal_id in gone:
-            self.completions.extend(plan_deleted(deal_id, e.store.entries(deal_id)))
-        self._flush_completions()
+            self.tasks.completions.extend(plan_deleted(deal_id, e.store.entries(deal_id)))
+        self.tasks.flush_completions()
         if not self.dry and not self.stopping:
             for deal_id in gone:
                 e.store.forget_deal(deal_id)
-        self._flush_creates()
+        self.tasks.flush_creates()
         report.tasks_deferred = self.quota.deferred
         if self.stopping:
             report.interrupted = True
@@ -335,122 +335,6 @@ class _Cycle:
                     gate_id=deferred.task.gate_id,
                     owner_id=deferred.task.owner_id,
                 )
-        self.completions.extend(plan.completes)
-        if len(self.completions) >= self.e.batch_size:
-            self._flush_completions()
-
-    def _flush_completions(self) -> None:
-        while self.completions:
-            batch, self.completions = (
-                self.completions[: self.e.batch_size],
-                self.completions[self.e.batch_size :],
-            )
-            self._write_completions(batch)
-
-    def _write_completions(self, batch: list[PlannedComplete]) -> None:
-        report = self.report
-        if self.dry:
-            for c in batch:
-                report.add_action(PlannedAction.completing(c))
-            return
-        store, now = self.e.store, self.now
-        store.upsert([_entry(c, TaskState.COMPLETING) for c in batch], now)
-        results = self.e.connector.write([], [c.task for c in batch])
-        by_task = {r.task_id: r for r in results if r.op == "complete" and r.task_id}
-        by_gate = {(r.deal_id, r.gate_id): r for r in results if r.op == "complete"}
-        settled: list[LedgerEntry] = []
-        for c in batch:
-            t = c.task
-            result = by_task.get(t.task_id) or by_gate.get((t.deal_id, t.gate_id))
-            ok = result is not None and result.ok
-            report.add_action(PlannedAction.completing(c, result))
-            if ok:
-                report.tasks_completed += 1
-            elif c.reason == "deleted":  # a deleted deal's tasks may be gone with it
-                pass
-            elif result is None:  # the answer did not say: the next read shows what happened
-                log.warning("complete_outcome_unknown", deal_id=t.deal_id, gate_id=t.gate_id)
-                continue  # the entry stays COMPLETING
-            else:
-                report.tasks_refused += 1
-                _log_refusal("complete", t.deal_id, t.gate_id, result)
-            gone_anyway = ok or c.reason == "deleted"
-            settled.append(_entry(c, TaskState.COMPLETED if gone_anyway else TaskState.OPEN))
-        store.upsert(settled, self.e.clock())
-
-    def _flush_creates(self) -> None:
-        pending = self.quota.drain()
-        for start in range(0, len(pending), self.e.batch_size):
-            if self.stopping:
-                return
-            self._write_creates(pending[start : start + self.e.batch_size])
-
-    def _write_creates(self, batch: list[PlannedCreate]) -> None:
-        report, store = self.report, self.e.store
-        if self.dry:
-            for c in batch:
-                report.add_action(PlannedAction.creating(c))
-            return
-        intents = store.add_intents(
-            [
-                LedgerEntry(c.task.deal_id, c.task.gate_id, None, TaskState.INTENT, c.task.owner_id)
-                for c in batch
-            ],
-            self.now,
-        )
-        try:
-            results = self.e.connector.write([c.task for c in batch], [])
-        except CRMError:
-            # the batch may have landed in part: settle what can be settled now, or next start
-            try:
-                self.e.reconcile_intents(intents)
-            except CRMError as again:
-                log.warning("reconcile_deferred", error=str(again))
-            raise
-        by_gate: dict[tuple[str, str], WriteResult] = {
-            (r.deal_id, r.gate_id): r for r in results if r.op == "create"
-        }
-        opened: list[LedgerEntry] = []
-        refused: list[int] = []
-        unsure: list[LedgerEntry] = []
-        for c, intent in zip(batch, intents, strict=True):
-            result = by_gate.get((c.task.deal_id, c.task.gate_id))
-            report.add_action(PlannedAction.creating(c, result))
-            if result is not None and result.ok and result.task_id:
-                report.tasks_created += 1
-                opened.append(
-                    LedgerEntry(
-                        intent.deal_id,
-                        intent.gate_id,
-                        result.task_id,
-                        TaskState.OPEN,
-                        intent.owner_id,
-                        row=intent.row,
-                    )
-                )
-            elif result is not None and not result.ok:
-                report.tasks_refused += 1
-                refused.append(intent.row)
-                _log_refusal("create", c.task.deal_id, c.task.gate_id, result)
-            else:  # no answer for this item: find out from the CRM itself
-                unsure.append(intent)
-        store.upsert(opened, self.e.clock())
-        store.record_tasks_created([e.owner_id or "" for e in opened], self.now)
-        store.drop(refused)
-        if unsure:
-            self.e.reconcile_intents(unsure)
-
-
-def _entry(c: PlannedComplete, state: TaskState) -> LedgerEntry:
-    return LedgerEntry(c.task.deal_id, c.task.gate_id, c.task.task_id, state)
-
-
-def _log_refusal(op: str, deal_id: str, gate_id: str, result: WriteResult | None) -> None:
-    log.warning(
-        "task_refused",
-        op=op,
-        deal_id=deal_id,
-        gate_id=gate_id,
-        error_code=result.error_code if result else None,
-        message=result.message if result else "no result for this item",
-    )
+        self.tasks.completions.extend(plan.completes)
+        if len(self.tasks.completions) >= self.e.batch_size:
+            self.tasks.flush_completions()
