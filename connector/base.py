@@ -1,7 +1,8 @@
 """The cut between dealgate and a CRM: one Protocol and the plain records that cross it.
 
 A connector knows nothing of gates or phases. It reads raw deals (CRM field names and raw
-values, contacts with their raw role labels, dealgate-marked tasks) and writes task actions.
+values, contacts with their raw role labels, dealgate-marked tasks) and writes task actions and
+deal field values (the verdict, `sync.verdict`).
 `mappings/` turns a `RawDeal` into a `gates.snapshot.DealSnapshot`.
 
 Every method may raise `connector.errors.CRMError` subclasses only.
@@ -120,6 +121,29 @@ class WriteResult:
     message: str | None = None
 
 
+# A deal field value to write: text, a number, a checkbox, a moment, or None (clear the field).
+FieldValue = str | int | float | bool | datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DealUpdate:
+    """Values to set on one deal, by CRM field name; the connector writes them in its CRM's
+    wire format."""
+
+    deal_id: str
+    fields: Mapping[str, FieldValue]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    """Per-deal outcome of a deal update batch."""
+
+    deal_id: str
+    ok: bool
+    error_code: str | None = None
+    message: str | None = None
+
+
 class DealStream(Protocol):
     """Raw deals in CRM order. `cursor` is the high-water mark to resume from; it is final only
     once iteration has finished. `deleted_ids` lists deals removed since the cursor (incremental
@@ -180,4 +204,9 @@ class Connector(Protocol):
     ) -> list[WriteResult]:
         """Create and complete tasks in batches; one result per item; per-record refusals are
         results with ok=False, never exceptions."""
+        ...
+
+    def update_deals(self, updates: Sequence[DealUpdate]) -> list[UpdateResult]:
+        """Set fields on deals in batches (Salesforce 200 a call, HubSpot 100); per-deal
+        refusals are results with ok=False; a deal the answer says nothing of has no result."""
         ...

@@ -92,3 +92,9 @@ def evidence_score(results: Iterable[GateResult]) -> float | None:
 def evidence_probability(phase: Phase, results: Iterable[GateResult]) -> float | None:
     """The evidence-based win probability of a deal in `phase` with these results."""
     return forecast(phase, results)[1]
+
+
+def score_points(score: float | None) -> int | None:
+    """An evidence score (0..1, `evidence_score`) on the 0-100 scale people read, rounded to
+    whole points; None stays None."""
+    return None if score is None else round(score * 100)

@@ -4,6 +4,9 @@
 implements it on one SQLite file (the embedded default) and `state.postgres.PostgresStateStore`
 on a PostgreSQL database shared by many tenants. `open_store` opens either by its location.
 
+The verdict table keeps, per deal, the verdict values dealgate last wrote on the deal record, so
+that a deal is written again only when one of them changes.
+
 The ledger holds one row per task dealgate created or adopted. A create is first recorded as an
 `intent` (deal, gate, no CRM id) and committed before the write; the CRM id follows after it.
 An intent left by a crash is reconciled against the CRM's marker tasks before anything is written
@@ -66,6 +69,15 @@ class Snooze:
     gate_id: str
     task_id: str
     until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVerdict:
+    """The verdict values dealgate last wrote on a deal, by key (`sync.verdict`), and when."""
+
+    deal_id: str
+    values: Mapping[str, str | int | bool | None]
+    written_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +162,21 @@ class StateStore(Protocol):
         rescan; see `sync.engine.ledger_cutoff`); return how many."""
         ...
 
-    def forget_deal(self, deal_id: str) -> None: ...
+    def forget_deal(self, deal_id: str) -> None:
+        """Drop everything known about a deal (ledger, snoozes, verdict): it was deleted."""
+        ...
+
+    def verdicts(self, deal_ids: Sequence[str]) -> dict[str, StoredVerdict]:
+        """The last written verdict of each of these deals that has one."""
+        ...
+
+    def save_verdicts(self, verdicts: Sequence[StoredVerdict]) -> None:
+        """Remember what was written on these deals (replacing what was stored)."""
+        ...
+
+    def all_verdicts(self) -> list[StoredVerdict]:
+        """Every stored verdict (`state migrate`)."""
+        ...
 
     def start_run(self, started_at: datetime, *, full: bool) -> int: ...
 

@@ -70,6 +70,7 @@ def copy_state(source: StateStore, target: StateStore, *, overwrite: bool = Fals
         _copy_entry(entry, target)
     snoozes = _snoozes(source)
     target.add_snoozes(snoozes)
+    target.save_verdicts(source.all_verdicts())
     runs = list(reversed(source.runs(limit=RUN_HISTORY)))
     for run in runs:
         run_id = target.start_run(run.started_at, full=run.full)

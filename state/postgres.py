@@ -42,6 +42,7 @@ from state.base import (
     Snooze,
     StateError,
     StateLocked,
+    StoredVerdict,
     TaskState,
 )
 from state.location import mask_url
@@ -389,13 +390,38 @@ class PostgresStateStore:
     def forget_deal(self, deal_id: str) -> None:
         """Drop everything known about a deal (it was deleted in the CRM)."""
         with self._transaction() as db:
-            for table in ("ledger", "snooze"):
+            for table in ("ledger", "snooze", "verdict"):
                 db.execute(
                     sql.SQL("DELETE FROM {} WHERE tenant_id = %s AND deal_id = %s").format(
                         sql.Identifier(table)
                     ),
                     (self.tenant, deal_id),
                 )
+
+    # -- verdicts ----------------------------------------------------------------------------
+    def verdicts(self, deal_ids: Sequence[str]) -> dict[str, StoredVerdict]:
+        rows = self._rows(
+            "SELECT deal_id, vals, written_at FROM verdict "
+            "WHERE tenant_id = %s AND deal_id = ANY(%s)",
+            (self.tenant, list(dict.fromkeys(deal_ids))),
+        )
+        return {str(d): StoredVerdict(str(d), dict(v), w) for d, v, w in rows}
+
+    def save_verdicts(self, verdicts: Sequence[StoredVerdict]) -> None:
+        with self._transaction() as db, db.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO verdict (tenant_id, deal_id, vals, written_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (tenant_id, deal_id) "
+                "DO UPDATE SET vals = excluded.vals, written_at = excluded.written_at",
+                [(self.tenant, v.deal_id, Jsonb(dict(v.values)), v.written_at) for v in verdicts],
+            )
+
+    def all_verdicts(self) -> list[StoredVerdict]:
+        rows = self._rows(
+            "SELECT deal_id, vals, written_at FROM verdict WHERE tenant_id = %s ORDER BY deal_id",
+            (self.tenant,),
+        )
+        return [StoredVerdict(str(d), dict(v), w) for d, v, w in rows]
 
     # -- run history -------------------------------------------------------------------------
     def start_run(self, started_at: datetime, *, full: bool) -> int:

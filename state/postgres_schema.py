@@ -65,9 +65,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX created_at ON created (tenant_id, at);
     """,
+    # 3: the verdict last written on each deal
+    """
+    CREATE TABLE verdict (
+        tenant_id TEXT NOT NULL,
+        deal_id TEXT NOT NULL,
+        vals JSONB NOT NULL,
+        written_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (tenant_id, deal_id)
+    );
+    """,
 )
 
-TENANT_TABLES = ("meta", "ledger", "snooze", "run", "created")
+TENANT_TABLES = ("meta", "ledger", "snooze", "run", "created", "verdict")
 _MIGRATION_LOCK = 0x6447_0001  # advisory lock held while a process migrates
 
 

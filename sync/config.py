@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -87,6 +88,23 @@ class TasksSettings(_Model):
     language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
 
 
+VerdictField = Literal[
+    "phase", "evidence_score", "missing_steps", "next_step", "stage_ahead", "verdict_at"
+]
+VERDICT_FIELDS: tuple[VerdictField, ...] = typing.get_args(VerdictField)
+
+
+class VerdictSettings(_Model):
+    enabled: bool = Field(
+        False,
+        description="Write each deal's phase, evidence score and next step into deal fields.",
+    )
+    fields: list[VerdictField] = Field(
+        default_factory=lambda: list(VERDICT_FIELDS),
+        description="Which verdict fields to write (default: all six).",
+    )
+
+
 class MetricsSettings(_Model):
     port: int | None = Field(None, ge=1, le=65535, description="Prometheus metrics and /healthz.")
     host: str = Field(
@@ -112,6 +130,10 @@ class Settings(_Model):
     ]
     tasks: TasksSettings = Field(
         default_factory=TasksSettings, description="The tasks dealgate writes for deal owners."
+    )
+    verdict: VerdictSettings = Field(
+        default_factory=VerdictSettings,
+        description="The verdict on the deal record (off: nothing is written to deals).",
     )
     state: str = Field(
         "sqlite:///dealgate.db",

@@ -77,6 +77,39 @@ class PlannedAction:
         return printable(text)  # CRM text cannot start a line of its own or drive the terminal
 
 
+@dataclass(frozen=True, slots=True)
+class VerdictChange:
+    """The verdict fields written (or, in a dry run, to be written) on one deal: (CRM field,
+    value last written, new value) each. `ok` is None in a dry run."""
+
+    deal_id: str
+    deal_name: str
+    fields: tuple[tuple[str, object, object], ...]
+    ok: bool | None = None
+    error: str | None = None
+
+    def line(self) -> str:
+        """One human line for the dry-run diff (control characters neutralised)."""
+        deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
+        changes = ", ".join(
+            f"{name}: {_shown(old)} -> {_shown(new)}" for name, old, new in self.fields
+        )
+        text = f"~ verdict on {deal}: {changes}"
+        if self.ok is False:
+            text += f"  REFUSED: {self.error}"
+        return printable(text)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value) if not isinstance(value, str) else repr(value)
+
+
 def _outcome(result: WriteResult | None) -> tuple[str | None, bool | None, str | None]:
     if result is None:
         return None, None, None
@@ -105,6 +138,9 @@ class CycleReport:
     api_calls: int = 0
     interrupted: bool = False  # stopped by a signal before the end; the cursor did not move
     actions: list[PlannedAction] = field(default_factory=list)
+    verdicts_written: int = 0  # deals whose verdict fields were written
+    verdicts_refused: int = 0
+    verdict_changes: list[VerdictChange] = field(default_factory=list)
     findings: list[tuple[str, Finding]] = field(default_factory=list)  # (deal id, finding)
     findings_total: int = 0  # all of them; `findings` keeps the first MAX_FINDINGS
     missing_fields: list[str] = field(default_factory=list)
@@ -117,6 +153,11 @@ class CycleReport:
         counts say the rest), so that memory stays flat however many tasks a cycle writes."""
         if self.dry_run or len(self.actions) < MAX_ACTIONS:
             self.actions.append(action)
+
+    def add_verdict(self, change: VerdictChange) -> None:
+        """Keep a verdict change as `add_action` keeps an action."""
+        if self.dry_run or len(self.verdict_changes) < MAX_ACTIONS:
+            self.verdict_changes.append(change)
 
     def add_finding(self, deal_id: str, finding: Finding) -> None:
         """Count a finding; keep it while fewer than MAX_FINDINGS are kept (memory stays flat)."""
@@ -135,6 +176,8 @@ class CycleReport:
             "tasks_completed": self.tasks_completed,
             "tasks_deferred": self.tasks_deferred,
             "tasks_refused": self.tasks_refused,
+            "verdicts_written": self.verdicts_written,
+            "verdicts_refused": self.verdicts_refused,
             "errors": self.errors,
             "api_calls": self.api_calls,
         }
@@ -153,17 +196,24 @@ class CycleReport:
         return [a for a in self.actions if op is None or a.op == op]
 
     def diff_lines(self) -> list[str]:
-        """The actions as lines, grouped by deal and gate (what a dry run prints)."""
+        """The actions as lines, grouped by deal and gate, then the verdict changes by deal
+        (what a dry run prints)."""
         ordered = sorted(self.actions, key=lambda a: (a.deal_id, a.gate_id, a.op))
-        return [a.line(self.owner_names) for a in ordered]
+        verdicts = sorted(self.verdict_changes, key=lambda v: v.deal_id)
+        return [a.line(self.owner_names) for a in ordered] + [v.line() for v in verdicts]
 
     def summary_line(self) -> str:
         """The one line a cycle prints on stdout, live or dry."""
         if self.dry_run:
+            verdicts = (
+                f", {len(self.verdict_changes)} deal verdict(s) to write"
+                if self.verdict_changes
+                else ""
+            )
             return (
                 f"dry run: {len(self.planned('create'))} task(s) to create, "
-                f"{len(self.planned('complete'))} to complete, {self.tasks_deferred} deferred; "
-                "nothing was written"
+                f"{len(self.planned('complete'))} to complete, {self.tasks_deferred} deferred"
+                f"{verdicts}; nothing was written"
             )
         kind = "full" if self.full else "incremental"
         text = (
@@ -172,6 +222,10 @@ class CycleReport:
         )
         if self.tasks_refused:
             text += f", {self.tasks_refused} refused"
+        if self.verdicts_written or self.verdicts_refused:
+            text += f", {self.verdicts_written} deal verdict(s) written"
+            if self.verdicts_refused:
+                text += f" ({self.verdicts_refused} refused)"
         if self.unmapped_stages:
             text += f"; {self.unmapped_stages} deal(s) skipped in unmapped stages"
         return text + (" (interrupted)" if self.interrupted else "")

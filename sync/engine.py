@@ -46,6 +46,8 @@ from sync.planner import (
 from sync.recovery import reconcile_intents
 from sync.task_writes import TaskBatches
 from sync.vanished import settle_vanished
+from sync.verdict import verdict_language
+from sync.verdict_writes import VerdictBatches, active_fields
 
 log = get_logger("dealgate.engine")
 
@@ -191,11 +193,14 @@ class _Cycle:
         )
         self.tracked = e.store.tracked_deals()
         ctx = PlanContext(policy, {g.id: g for g in e.catalog.gates}, owners, self.now)
+        verdicts = self._verdicts(ctx, existing)
         run = EvaluationRun()
 
         def out_of_scope(raw: RawDeal, _: UnmappedStage) -> None:
             tasks = tuple(deal_task(t) for t in raw.tasks)
             self._apply(plan_deal(self._state(raw.id, "", None, None, tasks), ctx))
+            if verdicts is not None:
+                verdicts.left_scope(raw.id, "")
 
         try:
             for item in evaluate_stream(
@@ -212,13 +217,19 @@ class _Cycle:
                 state = self._state(snap.id, snap.name, snap.owner_id, item.evaluation, snap.tasks)
                 state = replace(state, gates_in_force=self._in_force(snap.pipeline))
                 self._apply(plan_deal(state, ctx))
+                if verdicts is None:
+                    continue
+                if item.evaluation is None:
+                    verdicts.left_scope(snap.id, snap.name)
+                else:
+                    verdicts.offer(snap.id, snap.name, item.evaluation)
         finally:
             report.deals_read = run.deals_read
             report.deals_evaluated = run.deals_evaluated
             report.deals_skipped = run.deals_skipped
             report.unmapped_stages = sum(run.unmapped_stages.values())
             report.unmapped = dict(run.unmapped_stages)
-            report.warnings = list(run.warnings)
+            report.warnings.extend(run.warnings)
             report.errors = run.deals_failed
             report.error_messages.extend(run.errors)
         if self.stopping:
@@ -244,6 +255,8 @@ class _Cycle:
                 e.store.forget_deal(deal_id)
         self.tasks.flush_creates()
         report.tasks_deferred = self.quota.deferred
+        if verdicts is not None and not self.stopping:
+            verdicts.flush()
         if self.stopping:
             report.interrupted = True
             return
@@ -261,6 +274,29 @@ class _Cycle:
             e.store.save_catch_up_at(
                 catch_up_at(window, self.quota.deferred_owners, limit, self.now)
             )
+
+    def _verdicts(self, ctx: PlanContext, existing: set[str]) -> VerdictBatches | None:
+        """The verdict writes of this cycle, None when `verdict.enabled` is off. A chosen field
+        the CRM lacks is skipped with one warning."""
+        e = self.e
+        if not e.settings.verdict.enabled:
+            return None
+        keys, missing = active_fields(e.connector.crm, e.settings.verdict.fields, existing)
+        if missing:
+            text = "verdict field(s) missing in the CRM, not written: " + ", ".join(missing)
+            self.report.warnings.append(text)
+            log.warning("verdict_fields_missing", fields=missing)
+        return VerdictBatches(
+            e.connector,
+            e.store,
+            self.report,
+            keys=keys,
+            gates=ctx.gates,
+            language=verdict_language(e.settings),
+            now=self.now,
+            dry=self.dry,
+            batch_size=e.batch_size,
+        )
 
     def _in_force(self, pipeline: str | None) -> frozenset[str]:
         key = self.e.catalog.pipeline_key(pipeline)

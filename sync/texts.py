@@ -65,10 +65,14 @@ class GateWording(Protocol):
     def how(self) -> Wording: ...
 
 
+def gate_title(gate: GateWording, language: str = "en") -> str:
+    """The gate's title in `language` on one line (its id when it has none)."""
+    return " ".join(gate.title.get(language).split()) or gate.id
+
+
 def task_subject(gate: GateWording, language: str = "en") -> str:
     """`[dealgate] <gate title>`, at most 255 characters."""
-    title = " ".join(gate.title.get(language).split()) or gate.id
-    return clip(SUBJECT_PREFIX + title, SUBJECT_MAX)
+    return clip(SUBJECT_PREFIX + gate_title(gate, language), SUBJECT_MAX)
 
 
 def task_body(

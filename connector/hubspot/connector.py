@@ -15,12 +15,14 @@ from connector.answers import guarded
 from connector.base import (
     Cursor,
     DealStream,
+    DealUpdate,
     Owner,
     RawTask,
     ReadSpec,
     StageInfo,
     TaskComplete,
     TaskCreate,
+    UpdateResult,
     WriteResult,
 )
 from connector.errors import (
@@ -31,6 +33,7 @@ from connector.errors import (
     RequestRejected,
 )
 from connector.hubspot import access, schema, vocab
+from connector.hubspot.deal_writes import update_deals
 from connector.hubspot.reads import deleted_deals, marker_tasks_by_deal
 from connector.hubspot.records import stage_infos
 from connector.hubspot.streams import ReadContext, changed_read, full_read
@@ -235,3 +238,8 @@ class HubSpotConnector:
     ) -> list[WriteResult]:
         """Create and complete tasks in batches of 100; one result per item."""
         return self._writer.create(creates) + self._writer.complete(completions)
+
+    @guarded
+    def update_deals(self, updates: Sequence[DealUpdate]) -> list[UpdateResult]:
+        """Set deal properties by batch update, 100 a call; per-deal refusals are results."""
+        return update_deals(self.transport, updates)

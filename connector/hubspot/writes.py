@@ -112,7 +112,7 @@ def _content_key(values: Mapping[str, Any]) -> tuple[str, str, str, int | None]:
     )
 
 
-def _error_keys(error: Json) -> list[str]:
+def error_keys(error: Json) -> list[str]:
     context = error.get("context") or {}
     keys: list[str] = []
     for name in ("objectWriteTraceId", "ids", "id"):
@@ -149,7 +149,7 @@ def match_creates(
             unmatched.append(result)
     failed: dict[str, Json] = {}
     for error in answer.get("errors") or []:
-        for key in _error_keys(error):
+        for key in error_keys(error):
             if key in by_trace and key not in created:
                 failed[key] = error
     waiting = [i for i in items if trace_id(i) not in created and trace_id(i) not in failed]
@@ -305,7 +305,7 @@ class TaskWriter:
             updated = {str(r["id"]): r for r in answer.get("results") or []}
             errors: dict[str, Json] = {}
             for error in answer.get("errors") or []:
-                for key in _error_keys(error):
+                for key in error_keys(error):
                     errors.setdefault(key, error)
             for item in batch:
                 if item.task_id in updated:

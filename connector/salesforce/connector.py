@@ -13,18 +13,21 @@ from connector.answers import guarded
 from connector.base import (
     Cursor,
     DealStream,
+    DealUpdate,
     Owner,
     RawTask,
     ReadSpec,
     StageInfo,
     TaskComplete,
     TaskCreate,
+    UpdateResult,
     WriteResult,
 )
 from connector.errors import CRMError
 from connector.retry import RetryPolicy
 from connector.salesforce.auth import Login
 from connector.salesforce.client import SalesforceClient
+from connector.salesforce.deal_writer import DealWriter
 from connector.salesforce.metadata import Metadata
 from connector.salesforce.reader import DealReader
 from connector.salesforce.writer import TaskWriter
@@ -58,6 +61,7 @@ class SalesforceConnector:
         self._reader = DealReader(self.client, timedelta(minutes=settings.lookback_minutes), now)
         self._writer = TaskWriter(self.client, self.find_marker_tasks, sleep)
         self._metadata = Metadata(self.client)
+        self._deals = DealWriter(self.client)
 
     @property
     def api_calls(self) -> int:
@@ -118,3 +122,8 @@ class SalesforceConnector:
     ) -> list[WriteResult]:
         """Create and complete tasks, 200 a call; per-record refusals are results."""
         return self._writer.write(creates, completions)
+
+    @guarded
+    def update_deals(self, updates: Sequence[DealUpdate]) -> list[UpdateResult]:
+        """Set opportunity fields, 200 a call; per-record refusals are results."""
+        return self._deals.update(updates)

@@ -62,10 +62,31 @@ def dealgate_properties() -> list[PropertyDef]:
     return defs
 
 
+PHASES = ("discovery", "define", "decision", "delivery", "maintenance")
+
+
+def verdict_properties() -> list[PropertyDef]:
+    """The deal properties dealgate writes its verdict into."""
+    return [
+        PropertyDef("dealgate_phase", "dealgate phase", "enumeration", "select", GROUP,
+                    tuple((p, p.capitalize()) for p in PHASES), hubspot_defined=False),
+        PropertyDef("dealgate_evidence_score", "dealgate evidence score", "number", "number",
+                    GROUP, hubspot_defined=False),
+        PropertyDef("dealgate_missing_steps", "dealgate missing steps", "number", "number",
+                    GROUP, hubspot_defined=False),
+        PropertyDef("dealgate_next_step", "dealgate next step", "string", "text", GROUP,
+                    hubspot_defined=False),
+        PropertyDef("dealgate_stage_ahead", "dealgate stage ahead", "bool", "booleancheckbox",
+                    GROUP, (("true", "Yes"), ("false", "No")), hubspot_defined=False),
+        PropertyDef("dealgate_verdict_at", "dealgate verdict at", "datetime", "date", GROUP,
+                    hubspot_defined=False),
+    ]  # fmt: skip
+
+
 def install_dealgate_schema(store: HubSpotStore) -> None:
     """Add the dealgate deal properties and the deal-to-contact role and stance labels."""
     with store.lock:
-        for definition in dealgate_properties():
+        for definition in dealgate_properties() + verdict_properties():
             if definition.name not in store.properties["deals"]:
                 store.add_property("deals", definition)
         for label in ROLE_LABELS + STANCE_LABELS:

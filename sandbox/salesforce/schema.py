@@ -152,6 +152,24 @@ EVIDENCE_FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+# The verdict dealgate writes on each opportunity (docs/design.md section 5), as an org set up
+# with `dealgate schema install`'s field list has it.
+PHASES = ("discovery", "define", "decision", "delivery", "maintenance")
+
+
+def _verdict() -> list[Field]:
+    return [
+        Field("Dealgate_Phase__c", "picklist", "dealgate phase", 255, PHASES, restricted=True,
+              custom=True),
+        Field("Dealgate_Evidence_Score__c", "double", "dealgate evidence score", custom=True),
+        Field("Dealgate_Missing_Steps__c", "double", "dealgate missing steps", custom=True),
+        Field("Dealgate_Next_Step__c", "string", "dealgate next step", 255, custom=True),
+        Field("Dealgate_Stage_Ahead__c", "boolean", "dealgate stage ahead", custom=True,
+              default=False),
+        Field("Dealgate_Verdict_At__c", "datetime", "dealgate verdict at", custom=True),
+    ]  # fmt: skip
+
+
 def _id() -> Field:
     return Field("Id", "id", "Record ID", 18, createable=False, updateable=False)
 
@@ -271,6 +289,7 @@ _SCHEMA: dict[str, SObjectType] = {
             Field("Probability", "percent", "Probability (%)"),
             *_audit(),
             *_evidence(),
+            *_verdict(),
         ],
         children={
             "OpportunityContactRoles": ChildRelationship(

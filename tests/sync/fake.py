@@ -16,6 +16,7 @@ from typing import Any
 
 from connector.base import (
     Cursor,
+    DealUpdate,
     Owner,
     RawContact,
     RawDeal,
@@ -24,6 +25,7 @@ from connector.base import (
     StageInfo,
     TaskComplete,
     TaskCreate,
+    UpdateResult,
     WriteResult,
 )
 from connector.errors import ConnectionFailed, CRMError
@@ -111,6 +113,7 @@ class FakeConnector:
         self.lagging: set[str] = set()  # task ids deal reads do not show yet (find does)
         self.on_write: Callable[[], None] | None = None  # runs as a write request arrives
         self.read_faults: list[CRMError] = []  # raised by the next reads, one each
+        self.update_log: list[list[DealUpdate]] = []  # each update_deals call's updates
 
     # -- test set-up -------------------------------------------------------------------------
     def put_deal(self, deal_id: str, contacts: Sequence[RawContact] = (), **fields: Any) -> None:
@@ -362,4 +365,18 @@ class FakeConnector:
         if self.lose_next_response:
             self.lose_next_response = False
             raise ConnectionFailed("connection reset while reading the answer")
+        return results
+
+    def update_deals(self, updates: Sequence[DealUpdate]) -> list[UpdateResult]:
+        self.calls += 1
+        self.update_log.append(list(updates))
+        results: list[UpdateResult] = []
+        for update in updates:
+            deal = self.deals.get(update.deal_id)
+            if deal is None or deal.deleted:
+                results.append(UpdateResult(update.deal_id, False, "ENTITY_IS_DELETED", "gone"))
+                continue
+            deal.fields.update(update.fields)
+            deal.version = next(self._version)
+            results.append(UpdateResult(update.deal_id, True))
         return results
