@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from state.base import LedgerEntry, Snooze, StateError, StateLocked, TaskState
+from state.base import LedgerEntry, Snooze, StateError, StateLocked, StoredVerdict, TaskState
 from tests.state.conftest import Backend
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -207,3 +207,33 @@ def test_a_read_only_store_prunes_only_its_copy(backend: Backend) -> None:
         assert copy.all_entries() == []
     with backend.open() as store:
         assert [e.gate_id for e in store.all_entries()] == ["done-old"]
+
+
+def test_the_last_written_verdict_is_kept_per_deal(backend: Backend) -> None:
+    first = {
+        "phase": "discovery",
+        "evidence_score": 40,
+        "next_step": "予算を確認",
+        "stage_ahead": False,
+    }
+    with backend.open() as store:
+        store.save_verdicts([StoredVerdict("d1", first, NOW), StoredVerdict("d2", {}, NOW)])
+        later = {**first, "evidence_score": None, "stage_ahead": True}
+        store.save_verdicts([StoredVerdict("d1", later, NOW + timedelta(hours=1))])
+    with backend.open() as store:
+        found = store.verdicts(["d1", "d3", "d1"])
+        assert found == {"d1": StoredVerdict("d1", later, NOW + timedelta(hours=1))}
+        store.forget_deal("d1")
+        assert store.verdicts(["d1", "d2"]) == {"d2": StoredVerdict("d2", {}, NOW)}
+        assert [v.deal_id for v in store.all_verdicts()] == ["d2"]
+    with backend.open(read_only=True) as copy:  # a dry run changes its copy only
+        copy.save_verdicts([StoredVerdict("d9", first, NOW)])
+    with backend.open() as store:
+        assert store.verdicts(["d9"]) == {}
+
+
+def test_many_deals_are_looked_up_at_once(backend: Backend) -> None:
+    with backend.open() as store:
+        store.save_verdicts([StoredVerdict(f"d{n}", {"n": n}, NOW) for n in range(1200)])
+        found = store.verdicts([f"d{n}" for n in range(0, 1300, 2)])
+        assert len(found) == 600 and found["d1198"].values == {"n": 1198}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
-from state.base import LedgerEntry, Snooze, StateStore, TaskState, open_store
+from state.base import LedgerEntry, Snooze, StateStore, StoredVerdict, TaskState, open_store
 from state.sqlite import SqliteStateStore
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -33,6 +33,7 @@ def _fill(path: Path) -> None:
         store.upsert([LedgerEntry("d2", "budget_confirmed", "t2", TaskState.CLOSED_BY_REP, "u1",
                                   row=closed.row)], NOW)  # fmt: skip
         store.add_snoozes([Snooze("d2", "budget_confirmed", "t2", NOW + timedelta(days=14))])
+        store.save_verdicts([StoredVerdict("d0", {"phase": "define", "next_step": None}, NOW)])
         done = store.start_run(NOW - timedelta(hours=3), full=True)
         store.finish_run(done, NOW, status="ok", counts={"tasks_created": 4}, errors=[])
         failed = store.start_run(NOW, full=False)
@@ -54,6 +55,7 @@ def _picture(store: StateStore) -> dict[str, object]:
         "intents": [(e.deal_id, e.gate_id) for e in store.intents()],
         "snoozes": [s for d in sorted(store.tracked_deals()) for s in store.snoozes(d)],
         "tracked": store.tracked_deals(),
+        "verdicts": store.all_verdicts(),
         "runs": [
             (r.started_at, r.finished_at, r.full, r.status, dict(r.counts), r.errors)
             for r in store.runs()
