@@ -1,7 +1,8 @@
 """`schema install` for HubSpot: dealgate's deal properties and deal-contact association labels.
 
 Creates what is missing and nothing else (docs/design.md section 5): the property group `dealgate`,
-the `dealgate_*` deal properties with their types and options, and the USER_DEFINED labels of
+the `dealgate_*` deal properties with their types and options (the evidence dealgate reads and
+the verdict it writes), and the USER_DEFINED labels of
 the deal-to-contact association for roles (`Decision maker`, `Approver`, `Influencer`) and
 stances (`Supporter` ... `Opponent`). A second run finds everything in place and creates
 nothing; `dry_run` lists what would be created.
@@ -28,6 +29,7 @@ class DealProperty:
     label: str
     kind: str
     options: tuple[str, ...] = ()
+    description: str = "Evidence that dealgate reads for its gates."
 
     def definition(self) -> dict[str, Any]:
         """The `POST /crm/v3/properties/deals` body."""
@@ -35,7 +37,7 @@ class DealProperty:
             "name": self.name,
             "label": self.label,
             "groupName": GROUP,
-            "description": "Evidence that dealgate reads for its gates.",
+            "description": self.description,
         }
         if self.kind == "picklist":
             body.update(type="enumeration", fieldType="select")
@@ -51,6 +53,12 @@ class DealProperty:
             ]
         elif self.kind == "date":
             body.update(type="date", fieldType="date")
+        elif self.kind == "datetime":
+            body.update(type="datetime", fieldType="date")
+        elif self.kind == "number":
+            body.update(type="number", fieldType="number")
+        elif self.kind == "line":
+            body.update(type="string", fieldType="text")
         else:
             body.update(type="string", fieldType="textarea")
         return body
@@ -88,6 +96,24 @@ DEAL_PROPERTIES: tuple[DealProperty, ...] = (
     _prop("delivery_owner", "Delivery owner", "text"),
     _prop("invoice_sent", "Invoice sent", "checkbox"),
     _prop("delivery_done", "Delivery done", "checkbox"),
+)
+
+VERDICT_NOTE = "Written by dealgate (its verdict on the deal); edits are overwritten."
+PHASES = ("discovery", "define", "decision", "delivery", "maintenance")
+
+
+def _verdict(attribute: str, label: str, kind: str, options: tuple[str, ...] = ()) -> DealProperty:
+    return DealProperty(f"dealgate_{attribute}", label, kind, options, VERDICT_NOTE)
+
+
+# The verdict dealgate writes (docs/design.md section 5), in the same group.
+VERDICT_PROPERTIES: tuple[DealProperty, ...] = (
+    _verdict("phase", "dealgate phase", "picklist", PHASES),
+    _verdict("evidence_score", "dealgate evidence score", "number"),
+    _verdict("missing_steps", "dealgate missing steps", "number"),
+    _verdict("next_step", "dealgate next step", "line"),
+    _verdict("stage_ahead", "dealgate stage ahead of evidence", "checkbox"),
+    _verdict("verdict_at", "dealgate verdict at", "datetime"),
 )
 
 ROLE_LABELS: tuple[str, ...] = ("Decision maker", "Approver", "Influencer")
@@ -134,7 +160,7 @@ def install_schema(transport: Transport, dry_run: bool = False) -> list[str]:
         lines.append(f"{verb} deal property group {GROUP}")
     existing = transport.call("deal properties", "properties", "get_all", vocab.DEALS)
     names = {p.get("name") for p in existing.get("results") or []}
-    for prop in DEAL_PROPERTIES:
+    for prop in (*DEAL_PROPERTIES, *VERDICT_PROPERTIES):
         if prop.name in names:
             continue
         if not dry_run:

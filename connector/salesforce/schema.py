@@ -51,6 +51,10 @@ def _field(
         return CustomField(sobject, api_name, "Text", label, length=255, attribute=attribute)
     if kind == "date":
         return CustomField(sobject, api_name, "Date", label, attribute=attribute)
+    if kind == "number":
+        return CustomField(sobject, api_name, "Number(3, 0)", label, attribute=attribute)
+    if kind == "datetime":
+        return CustomField(sobject, api_name, "Date/Time", label, attribute=attribute)
     return CustomField(sobject, api_name, "Checkbox", label, attribute=attribute)
 
 
@@ -96,8 +100,24 @@ CUSTOM_FIELDS: tuple[CustomField, ...] = (
 )
 
 
+PHASES = ("discovery", "define", "decision", "delivery", "maintenance")
+
+# The verdict dealgate writes on each opportunity (docs/design.md section 5).
+VERDICT_FIELDS: tuple[CustomField, ...] = (
+    _field("phase", "picklist", "dealgate phase", name="Dealgate_Phase__c", values=PHASES),
+    _field("evidence_score", "number", "dealgate evidence score",
+           name="Dealgate_Evidence_Score__c"),
+    _field("missing_steps", "number", "dealgate missing steps", name="Dealgate_Missing_Steps__c"),
+    _field("next_step", "text", "dealgate next step", name="Dealgate_Next_Step__c"),
+    _field("stage_ahead", "checkbox", "dealgate stage ahead of evidence",
+           name="Dealgate_Stage_Ahead__c"),
+    _field("verdict_at", "datetime", "dealgate verdict at", name="Dealgate_Verdict_At__c"),
+)  # fmt: skip
+ALL_FIELDS: tuple[CustomField, ...] = CUSTOM_FIELDS + VERDICT_FIELDS
+
+
 def missing(
-    existing: set[str] | None, fields: Iterable[CustomField] = CUSTOM_FIELDS
+    existing: set[str] | None, fields: Iterable[CustomField] = ALL_FIELDS
 ) -> list[CustomField]:
     """The fields an org lacks, given `Connector.existing_fields()` names (contact-role fields
     prefixed `link.`); every field when `existing` is None (not connected)."""
@@ -129,7 +149,10 @@ def render(existing: set[str] | None = None) -> str:
         return "\n".join(lines) + "\n"
     lines.append("Create each in Setup > Object Manager > <object> > Fields & Relationships > New,")
     lines.append("with exactly this API name, type and picklist values (in this order);")
-    lines.append("then give the integration user read access to every one of them.")
+    lines.append("then give the integration user read access to every one of them, and edit access")
+    lines.append(
+        "to the Dealgate_* verdict fields (dealgate writes them when verdict.enabled is on)."
+    )
     lines.append(LONG_TEXT_NOTE)
     for sobject in (OPPORTUNITY, CONTACT_ROLE):
         group = [item for item in todo if item.sobject == sobject]
@@ -147,7 +170,7 @@ def render(existing: set[str] | None = None) -> str:
             if item.values:
                 row += "  values: " + ", ".join(item.values)
             lines.append(row.rstrip())
-    present = [item.name for item in CUSTOM_FIELDS if item not in todo]
+    present = [item.name for item in ALL_FIELDS if item not in todo]
     if present:
         lines += ["", "Already present: " + ", ".join(present)]
     return "\n".join(lines) + "\n"

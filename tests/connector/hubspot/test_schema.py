@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from connector.hubspot.schema import DEAL_PROPERTIES, ROLE_LABELS, STANCE_LABELS
+from connector.hubspot.schema import (
+    DEAL_PROPERTIES,
+    ROLE_LABELS,
+    STANCE_LABELS,
+    VERDICT_PROPERTIES,
+)
 from sandbox.hubspot import HubSpotSandbox
 from tests.connector.hubspot.helpers import connect
 
@@ -10,7 +15,9 @@ from tests.connector.hubspot.helpers import connect
 def test_install_twice_creates_nothing_the_second_time(hs_empty: HubSpotSandbox) -> None:
     connector = connect(hs_empty)
     first = connector.install_schema()
-    assert len(first) == len(DEAL_PROPERTIES) + len(ROLE_LABELS) + len(STANCE_LABELS)
+    assert len(first) == (
+        len(DEAL_PROPERTIES) + len(VERDICT_PROPERTIES) + len(ROLE_LABELS) + len(STANCE_LABELS)
+    )
     writes_after_first = len(hs_empty.app.writes())
     assert connector.install_schema() == []
     assert len(hs_empty.app.writes()) == writes_after_first
@@ -52,3 +59,27 @@ def test_dry_run_lists_and_writes_nothing(hs_empty: HubSpotSandbox) -> None:
 def test_partly_installed_portal_gets_only_the_rest(hs_sandbox: HubSpotSandbox) -> None:
     hs_sandbox.store.delete_property("deals", "dealgate_why_us")
     assert connect(hs_sandbox).install_schema() == ["created deal property dealgate_why_us (text)"]
+
+
+def test_the_verdict_properties_have_their_types_in_the_dealgate_group(
+    hs_empty: HubSpotSandbox,
+) -> None:
+    connector = connect(hs_empty)
+    lines = connector.install_schema()
+    assert "created deal property dealgate_stage_ahead (checkbox)" in lines
+    props = hs_empty.store.properties["deals"]
+    types = {
+        name: (props[name].type, props[name].field_type, props[name].group_name)
+        for name in (p.name for p in VERDICT_PROPERTIES)
+    }
+    assert types == {
+        "dealgate_phase": ("enumeration", "select", "dealgate"),
+        "dealgate_evidence_score": ("number", "number", "dealgate"),
+        "dealgate_missing_steps": ("number", "number", "dealgate"),
+        "dealgate_next_step": ("string", "text", "dealgate"),
+        "dealgate_stage_ahead": ("bool", "booleancheckbox", "dealgate"),
+        "dealgate_verdict_at": ("datetime", "date", "dealgate"),
+    }
+    assert [v for v, _ in props["dealgate_phase"].options] == [
+        "discovery", "define", "decision", "delivery", "maintenance",
+    ]  # fmt: skip

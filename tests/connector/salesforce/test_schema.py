@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connector.salesforce.schema import CUSTOM_FIELDS, missing, render
+from connector.salesforce.schema import ALL_FIELDS, CUSTOM_FIELDS, missing, render
 
 
 def test_names_follow_the_default_mapping() -> None:
@@ -36,5 +36,22 @@ def test_render_leaves_out_what_exists() -> None:
     text = render(existing)
     assert "Already present: Budget_Status__c, Stance__c" in text
     assert render(
-        {f.name if f.sobject == "Opportunity" else f"link.{f.name}" for f in CUSTOM_FIELDS}
+        {f.name if f.sobject == "Opportunity" else f"link.{f.name}" for f in ALL_FIELDS}
     ).endswith("nothing to create.\n")
+
+
+def test_render_lists_the_verdict_fields_with_their_types() -> None:
+    rows = {
+        line.split()[0]: line for line in render().splitlines() if line.startswith("  Dealgate_")
+    }
+    assert set(rows) == {
+        "Dealgate_Phase__c", "Dealgate_Evidence_Score__c", "Dealgate_Missing_Steps__c",
+        "Dealgate_Next_Step__c", "Dealgate_Stage_Ahead__c", "Dealgate_Verdict_At__c",
+    }  # fmt: skip
+    assert rows["Dealgate_Phase__c"].endswith(
+        "values: discovery, define, decision, delivery, maintenance"
+    )
+    assert "Number(3, 0)" in rows["Dealgate_Evidence_Score__c"]
+    assert "Text(255)" in rows["Dealgate_Next_Step__c"]
+    assert "Checkbox" in rows["Dealgate_Stage_Ahead__c"]
+    assert "Date/Time" in rows["Dealgate_Verdict_At__c"]
