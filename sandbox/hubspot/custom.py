@@ -76,8 +76,9 @@ def verdict_properties() -> list[PropertyDef]:
                     GROUP, hubspot_defined=False),
         PropertyDef("dealgate_next_step", "dealgate next step", "string", "text", GROUP,
                     hubspot_defined=False),
-        PropertyDef("dealgate_stage_ahead", "dealgate stage ahead", "bool", "booleancheckbox",
-                    GROUP, (("true", "Yes"), ("false", "No")), hubspot_defined=False),
+        PropertyDef("dealgate_stage_ahead", "dealgate stage ahead of evidence", "bool",
+                    "booleancheckbox", GROUP, (("true", "Yes"), ("false", "No")),
+                    hubspot_defined=False),
         PropertyDef("dealgate_verdict_at", "dealgate verdict at", "datetime", "date", GROUP,
                     hubspot_defined=False),
     ]  # fmt: skip
