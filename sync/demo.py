@@ -1,8 +1,9 @@
 """`dealgate demo`: the whole product in a few seconds, against the embedded sandbox CRM.
 
 Starts the sandbox (HubSpot by default, Salesforce with `crm="salesforce"`) seeded with demo
-deals, runs one write cycle through the real connector over HTTP, and shows what happened: deals
-per phase, the gates failing most, the tasks created per owner, and one task as a rep sees it.
+deals, runs one write cycle through the real connector over HTTP with the verdict on the deal
+turned on, and shows what happened: deals per phase, the gates failing most, the tasks created per
+owner, one task as a rep sees it, and a few deals' verdict fields as the CRM now holds them.
 Everything it starts it stops; the state store lives in a temporary folder.
 """
 
@@ -34,6 +35,8 @@ from sync.engine import Engine
 from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.factory import build_connector
 from sync.logs import register_secrets
+from sync.terminal import printable
+from sync.verdict import FIELD_KEYS, FIELD_NAMES
 
 CI_WIDTH = 120  # off a terminal (a CI log, a pipe) rich would wrap at 80 columns
 
@@ -88,6 +91,37 @@ def _task_as_rep_sees_it(sandbox: Any, crm: str, task_id: str) -> tuple[str, str
         return None
     body = re.sub(r"</p>\s*", "\n", str(props.get("hs_task_body", "")))
     return str(props.get("hs_task_subject", "")), html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+VERDICT_SHOWN = 5  # deals whose verdict fields the demo shows
+
+
+def _verdict_table(sandbox: Any, crm: str, report: CycleReport) -> Table | None:
+    """A few deals' verdict fields, read straight from the sandbox CRM's store."""
+    names = FIELD_NAMES[crm]
+    written = [c for c in report.verdict_changes if c.ok][:VERDICT_SHOWN]
+    if not written:
+        return None
+    table = Table(title="The verdict on the deal, as the CRM now holds it")
+    table.add_column("deal")
+    for key in FIELD_KEYS[:-1]:
+        table.add_column(names[key])
+    for change in written:
+        if crm == "salesforce":
+            values = sandbox.store.get("Opportunity", change.deal_id) or {}
+        else:
+            values = sandbox.store.get("deals", change.deal_id) or {}
+        shown = [_field_text(values.get(names[key])) for key in FIELD_KEYS[:-1]]
+        table.add_row(*(escape(printable(text)) for text in [change.deal_name, *shown]))
+    return table
+
+
+def _field_text(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _phase_and_gate_counts(
@@ -171,7 +205,10 @@ def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleRepor
         tempfile.TemporaryDirectory(prefix="dealgate-demo-") as tmp,
     ):
         settings = parse_settings(
-            config_text + "state: sqlite:///demo.db\n", "demo.yaml", env={}, base_dir=Path(tmp)
+            config_text + "state: sqlite:///demo.db\nverdict: {enabled: true}\n",
+            "demo.yaml",
+            env={},
+            base_dir=Path(tmp),
         )
         register_secrets(settings.secrets())
         mapping, catalog = load_method(settings)
@@ -193,6 +230,9 @@ def run_demo(crm: str = "hubspot", console: Console | None = None) -> CycleRepor
                 # the subject on a line of its own: as a panel title it was cut to the body's width
                 console.print(f"[bold]A task as the rep sees it:[/bold] {escape(subject)}")
                 console.print(Panel(escape(body.strip()), expand=False))
+        verdicts = _verdict_table(box, crm, report)
+        if verdicts is not None:
+            console.print(verdicts)
     for line in NEXT_STEPS:
         console.print(escape(line), soft_wrap=True)
     return report

@@ -23,6 +23,12 @@ def test_demo_writes_tasks_and_prints_the_summary(crm: str) -> None:
         assert section in text
     assert "A task as the rep sees it: [dealgate]" in text
     assert "dealgate:" in text  # the marker line, as the rep sees it in the task body
+    # the verdict is on: every deal in scope got its fields, and a few are shown as the CRM
+    # holds them
+    assert report.verdicts_written == report.deals_evaluated > 0
+    assert "The verdict on the deal, as the CRM now holds it" in text
+    phase = "Dealgate_Phase__c" if crm == "salesforce" else "dealgate_phase"
+    assert phase in text and "discovery" in text.split("The verdict on the deal")[1]
     # the sandbox servers stopped with the demo
     leftover = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
     assert not [t for t in leftover if t.name.startswith("sandbox")]
