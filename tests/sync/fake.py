@@ -114,6 +114,7 @@ class FakeConnector:
         self.on_write: Callable[[], None] | None = None  # runs as a write request arrives
         self.read_faults: list[CRMError] = []  # raised by the next reads, one each
         self.update_log: list[list[DealUpdate]] = []  # each update_deals call's updates
+        self.refused_deals: set[str] = set()  # deals whose updates are refused
 
     # -- test set-up -------------------------------------------------------------------------
     def put_deal(self, deal_id: str, contacts: Sequence[RawContact] = (), **fields: Any) -> None:
@@ -220,6 +221,12 @@ class FakeConnector:
             "Delivery_Owner__c",
             "Invoice_Sent__c",
             "Delivery_Done__c",
+            "Dealgate_Phase__c",
+            "Dealgate_Evidence_Score__c",
+            "Dealgate_Missing_Steps__c",
+            "Dealgate_Next_Step__c",
+            "Dealgate_Stage_Ahead__c",
+            "Dealgate_Verdict_At__c",
             "link.Role",
             "link.Stance__c",
             "contact.LastActivityDate",
@@ -375,6 +382,11 @@ class FakeConnector:
             deal = self.deals.get(update.deal_id)
             if deal is None or deal.deleted:
                 results.append(UpdateResult(update.deal_id, False, "ENTITY_IS_DELETED", "gone"))
+                continue
+            if update.deal_id in self.refused_deals:
+                results.append(
+                    UpdateResult(update.deal_id, False, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "no")
+                )
                 continue
             deal.fields.update(update.fields)
             deal.version = next(self._version)
