@@ -42,11 +42,11 @@ from state.base import (
     Snooze,
     StateError,
     StateLocked,
-    StoredVerdict,
     TaskState,
 )
 from state.location import mask_url
 from state.postgres_schema import TENANT_TABLES, copy_to_temporary_tables, migrate
+from state.postgres_verdicts import PostgresVerdicts
 
 RUN_HISTORY = 1000  # runs kept per tenant: the history is for people
 _LOCK_CLASS = 0x6447  # advisory lock class of dealgate's writer locks ("dG")
@@ -55,7 +55,7 @@ _ACTIVE = [s.value for s in ACTIVE_STATES]
 _COLUMNS = "id, deal_id, gate_id, task_id, state, owner_id, updated_at"
 
 
-class PostgresStateStore:
+class PostgresStateStore(PostgresVerdicts):
     """`StateStore` for one tenant in a PostgreSQL database. `read_only` takes no lock and never
     writes a table. `pool` shares one connection pool among several stores (the caller closes it);
     without it the store opens and closes a pool of its own."""
@@ -397,31 +397,6 @@ class PostgresStateStore:
                     ),
                     (self.tenant, deal_id),
                 )
-
-    # -- verdicts ----------------------------------------------------------------------------
-    def verdicts(self, deal_ids: Sequence[str]) -> dict[str, StoredVerdict]:
-        rows = self._rows(
-            "SELECT deal_id, vals, written_at FROM verdict "
-            "WHERE tenant_id = %s AND deal_id = ANY(%s)",
-            (self.tenant, list(dict.fromkeys(deal_ids))),
-        )
-        return {str(d): StoredVerdict(str(d), dict(v), w) for d, v, w in rows}
-
-    def save_verdicts(self, verdicts: Sequence[StoredVerdict]) -> None:
-        with self._transaction() as db, db.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO verdict (tenant_id, deal_id, vals, written_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (tenant_id, deal_id) "
-                "DO UPDATE SET vals = excluded.vals, written_at = excluded.written_at",
-                [(self.tenant, v.deal_id, Jsonb(dict(v.values)), v.written_at) for v in verdicts],
-            )
-
-    def all_verdicts(self) -> list[StoredVerdict]:
-        rows = self._rows(
-            "SELECT deal_id, vals, written_at FROM verdict WHERE tenant_id = %s ORDER BY deal_id",
-            (self.tenant,),
-        )
-        return [StoredVerdict(str(d), dict(v), w) for d, v, w in rows]
 
     # -- run history -------------------------------------------------------------------------
     def start_run(self, started_at: datetime, *, full: bool) -> int:

@@ -32,9 +32,9 @@ from state.base import (
     Snooze,
     StateError,
     StateLocked,
-    StoredVerdict,
     TaskState,
 )
+from state.sqlite_verdicts import SqliteVerdicts
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -104,7 +104,7 @@ def _backup(uri: str, target: sqlite3.Connection) -> None:
         source.close()
 
 
-class SqliteStateStore:
+class SqliteStateStore(SqliteVerdicts):
     """`StateStore` on one SQLite file. `read_only` takes no lock and never writes the file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -399,40 +399,6 @@ class SqliteStateStore:
             db.execute("DELETE FROM ledger WHERE deal_id = ?", (deal_id,))
             db.execute("DELETE FROM snooze WHERE deal_id = ?", (deal_id,))
             db.execute("DELETE FROM verdict WHERE deal_id = ?", (deal_id,))
-
-    # -- verdicts ----------------------------------------------------------------------------
-    def verdicts(self, deal_ids: Sequence[str]) -> dict[str, StoredVerdict]:
-        found: dict[str, StoredVerdict] = {}
-        ids = list(dict.fromkeys(deal_ids))
-        for start in range(0, len(ids), 500):  # SQLite's bound on host parameters
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT deal_id, vals, written_at FROM verdict WHERE deal_id IN ({marks})", chunk
-            )
-            for deal_id, vals, written_at in rows:
-                found[str(deal_id)] = StoredVerdict(
-                    str(deal_id), json.loads(vals), datetime.fromisoformat(str(written_at))
-                )
-        return found
-
-    def save_verdicts(self, verdicts: Sequence[StoredVerdict]) -> None:
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT INTO verdict (deal_id, vals, written_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (deal_id) DO UPDATE SET vals = excluded.vals, "
-                "written_at = excluded.written_at",
-                [
-                    (v.deal_id, json.dumps(dict(v.values), sort_keys=True), _iso(v.written_at))
-                    for v in verdicts
-                ],
-            )
-
-    def all_verdicts(self) -> list[StoredVerdict]:
-        rows = self._db.execute("SELECT deal_id, vals, written_at FROM verdict ORDER BY deal_id")
-        return [
-            StoredVerdict(str(d), json.loads(v), datetime.fromisoformat(str(w))) for d, v, w in rows
-        ]
 
     # -- run history -------------------------------------------------------------------------
     def start_run(self, started_at: datetime, *, full: bool) -> int:
