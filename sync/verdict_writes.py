@@ -172,7 +172,7 @@ class VerdictBatches:
         fields: tuple[tuple[str, object, object], ...] = tuple(
             (self.names[key], old.get(key), value)
             for key, value in values.items()
-            if before is None or old.get(key) != value
+            if old.get(key) != value  # a first write shows the fields it fills
         )
         if self.stamp:
             fields += ((self.names[VERDICT_AT], old.get(VERDICT_AT), self.now),)
