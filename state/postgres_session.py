@@ -13,6 +13,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from state.base import DEFAULT_TENANT, StateError, StateLocked
+from state.leases import Lease, check_holder
 from state.location import mask_url
 from state.postgres_schema import copy_to_temporary_tables, migrate
 
@@ -23,7 +24,12 @@ LOCK_WAIT_SECONDS = 10.0  # how long a new writer waits for the lock of a sessio
 class PostgresSession:
     """The connections of one tenant's state in a PostgreSQL database. `read_only` takes no
     lock and never writes a table. `pool` shares one connection pool among several stores (the
-    caller closes it); without it the store opens and closes a pool of its own."""
+    caller closes it); without it the store opens and closes a pool of its own.
+
+    `fence` (with `pool`, under `dealgate serve`): the worker holds the tenant by a lease instead
+    of the advisory lock, and every transaction first checks that it still does
+    (`state.leases.check_holder`), raising `Fenced` otherwise; the worker has migrated the
+    schema already."""
 
     def __init__(
         self,
@@ -33,14 +39,21 @@ class PostgresSession:
         read_only: bool = False,
         pool: ConnectionPool | None = None,
         connect_timeout: float = 10.0,
+        fence: Lease | None = None,
     ) -> None:
         self.url = url
+        self.fence = fence
         self.tenant = tenant
         self.read_only = read_only
         self.name = mask_url(url)
         self._own_pool = pool is None and not read_only
         self._pool: ConnectionPool | None = None
         self._session: psycopg.Connection[Any] | None = None  # writer lock, or read-only copy
+        if fence is not None:
+            if pool is None or read_only:
+                raise ValueError("a fenced store needs a shared pool and writes")
+            self._pool = pool
+            return
         try:
             self._session = self._connect(url, connect_timeout)
             if read_only:
@@ -130,6 +143,8 @@ class PostgresSession:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
         with self._connection() as conn, conn.transaction():
+            if self.fence is not None:
+                check_holder(conn, self.fence)
             yield conn
 
     def close(self) -> None:

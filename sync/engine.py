@@ -82,6 +82,7 @@ class Engine:
         clock: Clock = utc_now,
         batch_size: int = BATCH_SIZE,
         progress_every: int = PROGRESS_EVERY,
+        fence: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.connector = connector
@@ -94,6 +95,9 @@ class Engine:
         self.stop_requested = threading.Event()
         self.metadata: CrmMetadata | None = None  # read on full cycles (sync/metadata.py)
         self.fingerprint = method_fingerprint(mapping, catalog)
+        # under `dealgate serve`: raises `state.leases.Fenced` once this worker no longer holds
+        # the tenant; called right before every CRM write batch
+        self.fence = fence or (lambda: None)
 
     def request_stop(self) -> None:
         """Finish the write batch in flight, then end the cycle without starting another."""
@@ -355,6 +359,7 @@ class _Cycle:
             return
         store, now = self.e.store, self.now
         store.upsert([_entry(c, TaskState.COMPLETING) for c in batch], now)
+        self.e.fence()
         results = self.e.connector.write([], [c.task for c in batch])
         by_task = {r.task_id: r for r in results if r.op == "complete" and r.task_id}
         by_gate = {(r.deal_id, r.gate_id): r for r in results if r.op == "complete"}
@@ -398,6 +403,7 @@ class _Cycle:
             ],
             self.now,
         )
+        self.e.fence()
         try:
             results = self.e.connector.write([c.task for c in batch], [])
         except CRMError:
