@@ -130,6 +130,56 @@ def run(
     raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run, full=full))
 
 
+@app.command("serve")
+def serve(
+    tenants: Annotated[
+        Path,
+        typer.Option("--tenants", help="A folder of tenant files: every *.yaml is one tenant."),
+    ],
+    state: Annotated[
+        str,
+        typer.Option(
+            "--state",
+            envvar="DEALGATE_STATE",
+            help="The PostgreSQL state every worker shares: postgresql://USER@HOST:PORT/DB.",
+        ),
+    ],
+    lease_seconds: Annotated[
+        float,
+        typer.Option(
+            "--lease-seconds",
+            envvar="DEALGATE_LEASE_SECONDS",
+            min=1.0,
+            max=3600.0,
+            help="A dead worker's tenants are taken over after this (plus one poll).",
+        ),
+    ] = 60.0,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option("--metrics-port", min=1, max=65535, help="Serve /metrics and /healthz."),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option("--metrics-host", help="Interface of the metrics server.")
+    ] = "127.0.0.1",
+) -> None:
+    """One worker: shares the tenants with every other worker on the same state, until
+    SIGTERM/SIGINT (then hands its tenants back at once)."""
+    from state.location import url_password
+    from sync.logs import register_secrets
+    from sync.serve import serve as run_worker
+
+    register_secrets([p for p in [url_password(state)] if p])
+    raise typer.Exit(
+        run_worker(
+            tenants,
+            state,
+            lease_seconds=lease_seconds,
+            metrics_port=metrics_port,
+            metrics_host=metrics_host,
+        )
+    )
+
+
 @app.command("audit")
 def audit(
     config: ConfigOption,
@@ -261,6 +311,28 @@ def state_migrate(
     except StateError as exc:
         fail(str(exc))
     typer.echo(f"{copied.summary()} from {mask_url(source)} to {mask_url(target)}")
+
+
+tenants_app = typer.Typer(help="The tenants that `dealgate serve` workers share.")
+app.add_typer(tenants_app, name="tenants")
+
+
+@tenants_app.command("status")
+def tenants_status(
+    state: Annotated[
+        str,
+        typer.Option("--state", envvar="DEALGATE_STATE", help="The workers' PostgreSQL state."),
+    ],
+) -> None:
+    """Each tenant's holder, last cycle, next due and last error, and the live workers."""
+    from state.base import StateError
+    from sync.tenant_status import read_status
+
+    try:
+        text = read_status(state)
+    except StateError as exc:
+        fail(str(exc))
+    typer.echo(text, nl=False)
 
 
 gates_app = typer.Typer(help="The gate catalog.")

@@ -75,6 +75,25 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (tenant_id, deal_id)
     );
     """,
+    # 4: work sharing (`state.leases`): who holds each tenant, under which epoch, until when;
+    # the live workers; and each tenant's last cycle for `dealgate tenants status`
+    """
+    CREATE TABLE lease (
+        tenant_id TEXT PRIMARY KEY,
+        holder TEXT,
+        epoch BIGINT NOT NULL DEFAULT 0,
+        expires_at TIMESTAMPTZ,
+        last_cycle_at TIMESTAMPTZ,
+        last_status TEXT,
+        last_error TEXT,
+        next_due TIMESTAMPTZ
+    );
+    CREATE TABLE worker (
+        worker_id TEXT PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    );
+    """,
 )
 
 TENANT_TABLES = ("meta", "ledger", "snooze", "run", "created", "verdict")

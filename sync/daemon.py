@@ -107,7 +107,7 @@ def run(
             stop.set()
             engine.request_stop()
 
-        with _signals(request_stop):
+        with stop_signals(request_stop):
             return _loop(
                 engine,
                 settings,
@@ -204,7 +204,7 @@ def _summarize(report: CycleReport) -> None:
 
 
 @contextmanager
-def _signals(on_stop: Callable[[], None]) -> Iterator[None]:
+def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
     """SIGTERM/SIGINT call `on_stop` once; a second signal ends the process (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield

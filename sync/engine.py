@@ -84,6 +84,7 @@ class Engine:
         clock: Clock = utc_now,
         batch_size: int = BATCH_SIZE,
         progress_every: int = PROGRESS_EVERY,
+        fence: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.connector = connector
@@ -96,6 +97,9 @@ class Engine:
         self.stop_requested = threading.Event()
         self.metadata: CrmMetadata | None = None  # read on full cycles (sync/metadata.py)
         self.fingerprint = method_fingerprint(mapping, catalog)
+        # under `dealgate serve`: raises `state.leases.Fenced` once this worker no longer holds
+        # the tenant; called right before every CRM write batch
+        self.fence = fence or (lambda: None)
 
     def request_stop(self) -> None:
         """Finish the write batch in flight, then end the cycle without starting another."""
@@ -296,6 +300,7 @@ class _Cycle:
             now=self.now,
             dry=self.dry,
             batch_size=e.batch_size,
+            fence=e.fence,
         )
 
     def _in_force(self, pipeline: str | None) -> frozenset[str]:

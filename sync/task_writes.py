@@ -29,6 +29,8 @@ class WritingEngine(Protocol):
     store: StateStore
     batch_size: int
     clock: Callable[[], datetime]
+    # raises `state.leases.Fenced` once this worker no longer holds the tenant (`dealgate serve`)
+    fence: Callable[[], None]
 
     def reconcile_intents(self, intents: Sequence[LedgerEntry]) -> None: ...
 
@@ -74,6 +76,7 @@ class TaskBatches:
             return
         store, now = self.e.store, self.now
         store.upsert([_entry(c, TaskState.COMPLETING) for c in batch], now)
+        self.e.fence()
         results = self.e.connector.write([], [c.task for c in batch])
         by_task = {r.task_id: r for r in results if r.op == "complete" and r.task_id}
         by_gate = {(r.deal_id, r.gate_id): r for r in results if r.op == "complete"}
@@ -117,6 +120,7 @@ class TaskBatches:
             ],
             self.now,
         )
+        self.e.fence()
         try:
             results = self.e.connector.write([c.task for c in batch], [])
         except CRMError:

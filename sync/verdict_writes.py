@@ -14,7 +14,7 @@ written again at its next change or the next full cycle (nothing is stored for i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,8 +67,10 @@ class VerdictBatches:
         now: datetime,
         dry: bool,
         batch_size: int,
+        fence: Callable[[], None] = lambda: None,
     ) -> None:
         self.connector = connector
+        self.fence = fence  # called right before every write batch, as for tasks
         self.store = store
         self.report = report
         self.names = FIELD_NAMES[connector.crm]
@@ -127,6 +129,7 @@ class VerdictBatches:
                 self.report.add_verdict(change)
             return
         updates = [DealUpdate(c.deal_id, self._fields(values)) for c, values, _ in batch]
+        self.fence()
         results = {r.deal_id: r for r in self.connector.update_deals(updates)}
         written: list[StoredVerdict] = []
         for (candidate, values, _), change in zip(batch, changed, strict=True):

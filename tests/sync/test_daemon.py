@@ -151,8 +151,8 @@ def test_metrics_and_healthz() -> None:
         metrics.cycle_done(report)
         status, body = _get(f"{base}/metrics")
         assert status == 200
-        assert b"dealgate_deals_read_total 7.0" in body
-        assert b'dealgate_tasks_total{action="created"} 3.0' in body
+        assert b'dealgate_deals_read_total{tenant="default"} 7.0' in body
+        assert b'dealgate_tasks_total{action="created",tenant="default"} 3.0' in body
         assert _get(f"{base}/healthz")[0] == 200
         metrics.cycle_failed()
         assert _get(f"{base}/healthz")[0] == 200
