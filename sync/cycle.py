@@ -9,6 +9,7 @@ from datetime import datetime
 from connector.base import WriteResult
 from gates.results import Finding
 from sync.evaluate import unmapped_stage_text
+from sync.i18n import catalog
 from sync.planner import PlannedComplete, PlannedCreate
 from sync.terminal import printable
 
@@ -62,18 +63,29 @@ class PlannedAction:
             error,
         )
 
-    def line(self, owner_names: Mapping[str, str] | None = None) -> str:
+    def line(self, owner_names: Mapping[str, str] | None = None, language: str = "en") -> str:
         """One human line for the diff a dry run prints; owners by name where known (control
         characters neutralised)."""
+        words = catalog(language)
         deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
         if self.op == "create":
             owner = (owner_names or {}).get(self.owner_id or "") or self.owner_id
-            text = f"+ create {self.gate_id} on {deal} for {owner} [{self.detail}]: "
-            text += self.subject
+            detail = words(f"cycle.priority.{self.detail}")
+            text = words(
+                "cycle.create",
+                gate=self.gate_id,
+                deal=deal,
+                owner=owner,
+                detail=detail,
+                subject=self.subject,
+            )
         else:
-            text = f"- complete {self.gate_id} on {deal} (task {self.task_id}, {self.detail})"
+            detail = words(f"cycle.why.{self.detail}")
+            text = words(
+                "cycle.complete", gate=self.gate_id, deal=deal, task=self.task_id, detail=detail
+            )
         if self.ok is False:
-            text += f"  REFUSED: {self.error}"
+            text += words("cycle.refused_action", error=self.error)
         return printable(text)  # CRM text cannot start a line of its own or drive the terminal
 
 
@@ -139,10 +151,10 @@ class CycleReport:
             "api_calls": self.api_calls,
         }
 
-    def unmapped_lines(self) -> list[str]:
+    def unmapped_lines(self, language: str = "en") -> list[str]:
         """One line per (pipeline, stage) that no mapping names, with its deal count."""
         return [
-            unmapped_stage_text(pipeline, stage, count)
+            unmapped_stage_text(pipeline, stage, count, language)
             for (pipeline, stage), count in sorted(
                 self.unmapped.items(), key=lambda item: (item[0][0] or "", item[0][1])
             )
@@ -152,26 +164,31 @@ class CycleReport:
         """The actions, optionally of one kind ("create" or "complete")."""
         return [a for a in self.actions if op is None or a.op == op]
 
-    def diff_lines(self) -> list[str]:
+    def diff_lines(self, language: str = "en") -> list[str]:
         """The actions as lines, grouped by deal and gate (what a dry run prints)."""
         ordered = sorted(self.actions, key=lambda a: (a.deal_id, a.gate_id, a.op))
-        return [a.line(self.owner_names) for a in ordered]
+        return [a.line(self.owner_names, language) for a in ordered]
 
-    def summary_line(self) -> str:
-        """The one line a cycle prints on stdout, live or dry."""
+    def summary_line(self, language: str = "en") -> str:
+        """The one line a cycle prints on stdout, live or dry, in `language`."""
+        words = catalog(language)
         if self.dry_run:
-            return (
-                f"dry run: {len(self.planned('create'))} task(s) to create, "
-                f"{len(self.planned('complete'))} to complete, {self.tasks_deferred} deferred; "
-                "nothing was written"
+            return words(
+                "cycle.dry",
+                create=len(self.planned("create")),
+                complete=len(self.planned("complete")),
+                deferred=self.tasks_deferred,
             )
-        kind = "full" if self.full else "incremental"
-        text = (
-            f"{kind} cycle: {self.deals_read} deal(s) read, {self.tasks_created} task(s) created, "
-            f"{self.tasks_completed} completed, {self.tasks_deferred} deferred"
+        text = words(
+            "cycle.live",
+            full=self.full,
+            read=self.deals_read,
+            created=self.tasks_created,
+            completed=self.tasks_completed,
+            deferred=self.tasks_deferred,
         )
         if self.tasks_refused:
-            text += f", {self.tasks_refused} refused"
+            text += words("cycle.refused", n=self.tasks_refused)
         if self.unmapped_stages:
-            text += f"; {self.unmapped_stages} deal(s) skipped in unmapped stages"
-        return text + (" (interrupted)" if self.interrupted else "")
+            text += words("cycle.unmapped", n=self.unmapped_stages)
+        return text + (words("cycle.interrupted") if self.interrupted else "")
