@@ -70,10 +70,12 @@ class Words:
         return self("count.deals", n=count)
 
     def finding(self, finding: Finding) -> str:
-        """A deal finding in this language (its English message when it carries no parameters)."""
-        if not finding.params:
+        """A deal finding in this language; a finding made without its parameters reads as its
+        English message."""
+        try:
+            return self(f"finding.{finding.code.value}", **finding.params)
+        except (KeyError, TypeError):
             return finding.message
-        return self(f"finding.{finding.code.value}", **finding.params)
 
     def missing_field(self, line: str) -> str:
         """A mapped field the CRM lacks (`CrmMapping.missing_fields`) in this language."""

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from gates.reasons import ja_day
+
 NO_DECIMALS = frozenset({"JPY", "KRW"})  # currencies without minor units in daily use
 
 
 def day_text(day: date, language: str) -> str:
-    """`2026-12-04`, or `2026年12月4日` in Japanese."""
-    if language == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return day.isoformat()
-
-
-def iso_day_text(value: str, language: str) -> str:
-    """An ISO date string in the language's format; any other string as it is."""
-    try:
-        return day_text(date.fromisoformat(value), language)
-    except ValueError:
-        return value
+    """`2026-12-04`, or `2026年12月4日` in Japanese (as gates.reasons writes the reasons' dates)."""
+    return ja_day(day.isoformat()) if language == "ja" else day.isoformat()
 
 
 def stamp_text(moment: datetime, language: str) -> str:

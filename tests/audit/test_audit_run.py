@@ -327,9 +327,7 @@ def test_the_csv_speaks_one_language(tmp_path: Path) -> None:
     budget = next(r for r in rows if r["ゲートID"] == "budget_confirmed")
     assert budget["ゲート"] == "予算を確保していること、および予算内容を確認"
     assert budget["フェーズ"] == "発見"
-    assert not any(
-        c.isascii() and c.isalpha() for c in budget["理由"].replace("budget_status", "")
-    )
+    assert not any(c.isascii() and c.isalpha() for c in budget["理由"].replace("budget_status", ""))
 
 
 def test_tasks_language_alone_changes_the_tasks_not_the_reports(tmp_path: Path) -> None:
