@@ -7,6 +7,7 @@ which browsers show on hover.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -25,6 +26,13 @@ NOT_EVALUATED = "#bdbdbd"
 def deals(count: int, words: Words | None = None) -> str:
     """`1 deal`, `2 deals` (`3件`): a count of deals for people."""
     return (words or Words("en")).deals(count)
+
+
+def text_width(text: str, size: float = 11.0) -> float:
+    """About how wide `text` is drawn at `size` px: CJK characters are square, Latin ones about
+    0.6 of the size. Enough to place legend items one after another in any language."""
+    wide = sum(1 for char in text if unicodedata.east_asian_width(char) in "WF")
+    return wide * size + (len(text) - wide) * size * 0.6
 
 
 def _not_applicable(x: float, y: float, w: float, h: float, tip: str) -> str:
@@ -117,7 +125,9 @@ def pass_rate_heatmap(
     """Gate pass rates by deal phase: one row per gate, one column per phase, % in each cell."""
     words = words or Words("en")
     label_w, cell_w, cell_h, top = 290, 104, 22, 30
-    width = max(label_w + cell_w * len(columns) + 4, LEGEND_WIDTH)
+    legend_y = top + len(rows) * cell_h + 14
+    legend, legend_end = _heatmap_legend(legend_y, words)
+    width = max(label_w + cell_w * len(columns) + 4, LEGEND_WIDTH, round(legend_end) + 8)
     body = [
         _text(label_w + cell_w * i + cell_w / 2, 20, name, anchor="middle", cls="label")
         for i, name in enumerate(columns)
@@ -147,15 +157,14 @@ def pass_rate_heatmap(
             body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, tip))
             shown = words("chart.rates.not_eval") if rate is None else f"{rate * 100:.0f}%"
             body.append(_text(x + cell_w / 2, y + 15, shown, anchor="middle", cls="cell"))
-    legend_y = top + len(rows) * cell_h + 14
-    body += _heatmap_legend(legend_y, words)
+    body += legend
     return _svg(width, legend_y + 24, words("chart.rates"), body)
 
 
-LEGEND_WIDTH = 760  # the heatmap is at least this wide, so its legend always fits
+LEGEND_WIDTH = 760  # the heatmap is at least this wide, and as wide as its legend
 
 
-def _heatmap_legend(y: float, words: Words) -> list[str]:
+def _heatmap_legend(y: float, words: Words) -> tuple[list[str], float]:
     """Which cell is which: pass-rate colours, not evaluated (grey), does not apply (dashed)."""
     parts: list[str] = []
     x = 0.0
@@ -163,15 +172,18 @@ def _heatmap_legend(y: float, words: Words) -> list[str]:
         tip = words("chart.legend.pass", rate=f"{rate * 100:.0f}%")
         parts.append(_rect(x, y, 22, 16, rate_color(rate), tip))
         x += 24
-    parts.append(_text(x + 4, y + 12, words("chart.legend.rates"), cls="legend"))
-    x += 190
+    rates = words("chart.legend.rates")
+    parts.append(_text(x + 4, y + 12, rates, cls="legend"))
+    x += max(190, text_width(rates) + 28)
+    not_evaluated = words("chart.legend.not_evaluated")
     parts.append(_rect(x, y, 22, 16, NOT_EVALUATED, words("chart.legend.not_evaluated_tip")))
-    parts.append(_text(x + 28, y + 12, words("chart.legend.not_evaluated"), cls="legend"))
-    x += 230
+    parts.append(_text(x + 28, y + 12, not_evaluated, cls="legend"))
+    x += max(230, text_width(not_evaluated) + 52)
     parts.append(_not_applicable(x, y, 22, 16, words("chart.legend.not_applicable_tip")))
     parts.append(_text(x + 11, y + 12, "–", anchor="middle", cls="cell"))
     parts.append(_text(x + 28, y + 12, words("chart.legend.not_applicable"), cls="legend"))
-    return parts
+    end = x + 28 + text_width(words("chart.legend.not_applicable"))
+    return parts, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +208,16 @@ def forecast_bars(currency: str, bars: Sequence[ForecastBar], words: Words | Non
     label_w, bar_area, bar_h, group_h, top = 110, 560, 14, 58, 28
     width = label_w + bar_area + 240
     most = max((b.amount for b in bars), default=0.0) or 1.0
+    crm_legend = words("chart.forecast.crm_legend")
+    second = label_w + max(130, text_width(amount) + 40)
+    third = second + max(250, text_width(crm_legend) + 40)
     body = [
         _rect(label_w, 6, 12, 12, AMOUNT_COLOR, amount),
         _text(label_w + 18, 16, amount, cls="detail"),
-        _rect(label_w + 130, 6, 12, 12, CRM_COLOR, crm),
-        _text(label_w + 148, 16, words("chart.forecast.crm_legend"), cls="detail"),
-        _rect(label_w + 380, 6, 12, 12, EVIDENCE_COLOR, evidence),
-        _text(label_w + 398, 16, evidence, cls="detail"),
+        _rect(second, 6, 12, 12, CRM_COLOR, crm),
+        _text(second + 18, 16, crm_legend, cls="detail"),
+        _rect(third, 6, 12, 12, EVIDENCE_COLOR, evidence),
+        _text(third + 18, 16, evidence, cls="detail"),
     ]
     for i, bar in enumerate(bars):
         y = top + i * group_h
