@@ -36,6 +36,19 @@ _state = {"debug": False}
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="The YAML configuration file.", show_default=False)
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="en or ja: overrides language and tasks.language.", show_default=False
+    ),
+]
+
+
+def check_lang(lang: str | None) -> str | None:
+    """`--lang` as given (None when not given); exit 2 for a language dealgate does not speak."""
+    if lang is not None and lang not in {"en", "ja"}:
+        fail(f"--lang must be en or ja (got {lang!r})")
+    return lang
 
 
 def fail(reason: str, code: int = 2) -> NoReturn:
@@ -102,14 +115,18 @@ def check_config(
 @app.command("demo")
 def demo(
     crm: Annotated[str, typer.Option("--crm", help="hubspot or salesforce.")] = "hubspot",
+    lang: Annotated[
+        str, typer.Option("--lang", help="en or ja: the summary and the tasks.")
+    ] = "en",
 ) -> None:
     """Start the sandbox CRM, seed it, run one write cycle, show the result."""
     from sync.demo import run_demo
 
     if crm not in {"hubspot", "salesforce"}:
         fail(f"--crm must be hubspot or salesforce (got {crm!r})")
+    check_lang(lang)
     configure_logging("error")  # the summary shows the warnings; keep the console readable
-    run_demo(crm)  # off a terminal it prints at a CI log's width, not rich's 80 columns
+    run_demo(crm, language=lang)  # off a terminal: a CI log's width, not rich's 80 columns
 
 
 @app.command("run")
@@ -122,11 +139,13 @@ def run(
     full: Annotated[
         bool, typer.Option("--full", help="Make the first cycle re-read every deal.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """The daemon: a cycle at start, then every poll_interval_seconds, until SIGTERM/SIGINT."""
     from sync.daemon import run as run_daemon
 
-    settings = load(config)
+    check_lang(lang)
+    settings = load(config).in_language(lang)
     raise typer.Exit(run_daemon(settings, once=once, dry_run=dry_run, full=full))
 
 
@@ -193,6 +212,7 @@ def audit(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any audited deal fails a gate.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """A read-only audit of every deal: no task written, no state stored."""
     from sync.audit import run_audit
@@ -200,7 +220,8 @@ def audit(
 
     if fmt not in {"table", "json", "csv", "html"}:
         fail(f"--format must be table, json, csv or html (got {fmt!r})")
-    settings = load(config)
+    check_lang(lang)
+    settings = load(config).in_language(lang)
     code = run_audit(
         settings,
         build_connector(settings, interactive=True),
@@ -344,7 +365,7 @@ def gates_list(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Apply this configuration's gates.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="en or ja.")] = "en",
+    lang: LangOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
 ) -> None:
     """Show every gate: id, phase, title, and whether it is enabled."""
@@ -357,15 +378,16 @@ def gates_list(
     from sync.checks import load_method
     from sync.gate_listing import gates_csv, gates_json
 
-    if lang not in {"en", "ja"}:
-        fail(f"--lang must be en or ja (got {lang!r})")
+    check_lang(lang)
     if fmt not in {"table", "json", "csv"}:
         fail(f"--format must be table, json or csv (got {fmt!r})")
+    settings = load(config) if config is not None else None
+    language = lang or (settings.language if settings is not None else "en")
     try:
-        catalog = load_method(load(config))[1] if config is not None else load_catalog()
+        catalog = load_method(settings)[1] if settings is not None else load_catalog()
     except (GateConfigError, MappingError) as exc:
         fail("; ".join(exc.problems))
-    rows = gate_rows(catalog, lang)
+    rows = gate_rows(catalog, language)
     if fmt != "table":
         typer.echo(gates_json(rows) if fmt == "json" else gates_csv(rows), nl=False)
         return

@@ -31,6 +31,7 @@ _SINGLE_THREADED = {
     count: Finding(
         FindingCode.SINGLE_THREADED,
         f"single-threaded: {count} contact{'' if count == 1 else 's'} on the deal",
+        {"contacts": count},
     )
     for count in (0, 1)
 }
@@ -52,6 +53,7 @@ def _stage_ahead(phase: Phase, skipped: tuple[str, ...]) -> Finding:
             FindingCode.STAGE_AHEAD_OF_EVIDENCE,
             f"stage is {phase.value} but {len(skipped)} gate(s) of earlier phases fail: "
             + ", ".join(skipped),
+            {"phase": phase, "gates": skipped},
         )
         if len(_stage_ahead_findings) < _MAX_KEPT:
             _stage_ahead_findings[(phase, skipped)] = finding
@@ -64,6 +66,7 @@ def _close_date_passed(closed: date) -> Finding:
         finding = Finding(
             FindingCode.CLOSE_DATE_PASSED,
             f"close date {closed.isoformat()} is in the past on an open deal",
+            {"close_date": closed},
         )
         if len(_close_date_findings) < _MAX_KEPT:
             _close_date_findings[closed] = finding
@@ -71,16 +74,18 @@ def _close_date_passed(closed: date) -> Finding:
 
 
 def _opponents(snapshot: DealSnapshot) -> Finding | None:
-    names = [
-        f"{ROLE_NAMES[c.role]} {c.name or c.id} ({c.role.value})"
+    people = tuple(
+        (c.role, c.name or c.id)
         for c in snapshot.contacts
         if c.stance is _OPPONENT and c.role in _SIGNERS and c.role is not None
-    ]
-    if not names:
+    )
+    if not people:
         return None
+    names = [f"{ROLE_NAMES[role]} {name} ({role.value})" for role, name in people]
     return Finding(
         FindingCode.OPPONENT_KEY_PERSON,
         f"opponent (×) without a counter-plan: {', '.join(names)}",
+        {"people": people},
     )
 
 

@@ -30,6 +30,7 @@ texts of gates/catalog.yaml name the fields.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -129,6 +130,16 @@ def ja_label(attribute: str) -> str:
     return JA_LABELS.get(attribute, attribute)
 
 
+def ja_day(iso_day: str) -> str:
+    """`2027-01-01` -> `2027年1月1日`: the one date format of Japanese texts (sync.i18n.formats);
+    a string that is not an ISO date is kept as it is."""
+    try:
+        day = date.fromisoformat(iso_day)
+    except ValueError:
+        return iso_day
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def ja_role_phrase(roles: tuple[Role, ...]) -> str:
     """`(D,)` -> `意思決定者 (D)`; several roles -> `キーパーソン (D・A・I)`."""
     if len(roles) == 1:
@@ -172,7 +183,8 @@ def _en_not_within(attribute: str, day: str, days: int, direction: str) -> str:
 
 
 def _ja_not_within(attribute: str, day: str, days: int, direction: str) -> str:
-    return f"「{ja_label(attribute)}」({day}) が{_JA_WHERE[direction]}{days}日以内ではありません"
+    when = _JA_WHERE[direction]
+    return f"「{ja_label(attribute)}」({ja_day(day)}) が{when}{days}日以内ではありません"
 
 
 def _en_no_role(roles: tuple[Role, ...], contacts: int) -> str:
@@ -203,7 +215,8 @@ def _en_not_contacted(roles: tuple[Role, ...], days: int, last: str | None) -> s
 
 def _ja_not_contacted(roles: tuple[Role, ...], days: int, last: str | None) -> str:
     noun = "キーパーソン" if len(roles) > 1 else f"{ja_role_phrase(roles)} "
-    return f"{noun}と{days}日以内に接触していません (最終接触日: {last or '記録なし'})"
+    when = ja_day(last) if last else "記録なし"
+    return f"{noun}と{days}日以内に接触していません (最終接触日: {when})"
 
 
 Renderer = Callable[..., str]

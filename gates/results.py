@@ -10,8 +10,11 @@ the evaluator are `gates.reasons.Reason`s, which also keep a code and parameters
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
 
 from gates.reasons import localize
 from gates.snapshot import Phase
@@ -57,10 +60,17 @@ class FindingCode(StrEnum):
     NO_OWNER = "no_owner"  # added by the planner when neither owner nor fallback can take tasks
 
 
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A deal-level finding: its code, its English message, and the parameters the message was
+    made from, so that a report can write it in another language (sync.i18n)."""
+
     code: FindingCode
     message: str
+    params: Mapping[str, Any] = field(default_factory=lambda: _NO_PARAMS, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,28 @@ _ROLE_NAMES = {
     Role.INFLUENCER: "influencer",
 }
 _PIPELINE_FALLBACK = ' (every deal takes the "*" stage map)'
-_WHERE = {"link": "on the deal-contact link", "contact": "on the contact"}
+_WHERE = {"deal": "on the deal", "link": "on the deal-contact link", "contact": "on the contact"}
+
+
+class MissingField(str):
+    """A mapped field the CRM lacks: its English line as the string value
+    ("budget_status -> Budget_Status__c: no such field on the deal"), plus its parts, so that a
+    report can say it in another language. `on` is `deal`, `link` or `contact`."""
+
+    what: str
+    field: str
+    on: str
+
+    def __new__(cls, what: str, field: str, on: str) -> MissingField:
+        line = f"{what} -> {field}: no such field {_WHERE[on]}"
+        if on == "deal" and what == "pipeline":
+            line += _PIPELINE_FALLBACK
+        self = super().__new__(cls, line)
+        self.what, self.field, self.on = what, field, on
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (MissingField, (self.what, self.field, self.on))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,15 +194,14 @@ class CrmMapping:
 
     def missing_fields(self, existing: set[str]) -> list[str]:
         """One line per mapped field that the CRM lacks, e.g.
-        "budget_status -> Budget_Status__c: no such field on the deal"."""
-        lines = [
-            f"{f.attribute} -> {f.field}: no such field on the deal"
-            + (_PIPELINE_FALLBACK if f.attribute == "pipeline" else "")
+        "budget_status -> Budget_Status__c: no such field on the deal" (`MissingField`s)."""
+        lines: list[str] = [
+            MissingField(f.attribute, f.field, "deal")
             for f in self.fields
             if f.field not in existing
         ]
         lines += [
-            f"{what} -> {name}: no such field {_WHERE[name.partition('.')[0]]}"
+            MissingField(what, name, name.partition(".")[0])
             for what, name in self.contacts.fields
             if name not in existing
         ]

@@ -1,6 +1,7 @@
 """Render a demo HTML audit report and check it in headless Chromium.
 
     python scripts/render_report.py [--deals 400] [--screenshot docs/audit-report.png]
+    python scripts/render_report.py --lang ja --width 1400 --screenshot docs/audit-report-ja.png
 
 Builds a report from generated deals (the real gate catalog evaluates them), opens it in headless
 Chromium twice: `--dump-dom` to check that the rendered page has every section id the report
@@ -53,6 +54,15 @@ STAGES = (
     ("contractsent", "Contract sent", Phase.DECISION, 0.9),
     ("closedwon", "Closed won", Phase.DELIVERY, 1.0),
 )
+# The same stages as a Japanese team labels them in its CRM (for the `--lang ja` report).
+JA_STAGE_LABELS = {
+    "appointmentscheduled": "初回訪問",
+    "qualifiedtobuy": "案件化",
+    "presentationscheduled": "提案",
+    "decisionmakerboughtin": "意思決定者合意",
+    "contractsent": "契約書送付",
+    "closedwon": "受注",
+}
 BROWSER_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -88,7 +98,7 @@ def _evidence(rng: random.Random, fill: float) -> dict[str, object]:
     return values
 
 
-def demo_snapshots(count: int, seed: int = 7) -> Iterator[DealSnapshot]:
+def demo_snapshots(count: int, seed: int = 7, lang: str = "en") -> Iterator[DealSnapshot]:
     """Deals across every phase, two currencies, four owners, some with inflated stages."""
     rng = random.Random(seed)
     for i in range(count):
@@ -116,7 +126,7 @@ def demo_snapshots(count: int, seed: int = 7) -> Iterator[DealSnapshot]:
             crm="hubspot",
             pipeline="default",
             stage=stage,
-            stage_label=label,
+            stage_label=JA_STAGE_LABELS[stage] if lang == "ja" else label,
             stage_phase=phase,
             stage_probability=probability,
             owner_id=rng.choice(list(OWNERS)),
@@ -129,17 +139,18 @@ def demo_snapshots(count: int, seed: int = 7) -> Iterator[DealSnapshot]:
         )
 
 
-def demo_report(count: int) -> str:
-    """The HTML report of `count` generated deals."""
+def demo_report(count: int, lang: str = "en") -> str:
+    """The HTML report of `count` generated deals, in `lang`."""
     catalog: Catalog = load_catalog()
     context = ReportContext(
         crm="hubspot",
         generated_at=NOW,
-        gates={g.id: GateInfo(g.id, g.phase, g.title.get("en")) for g in catalog.gates},
+        gates={g.id: GateInfo(g.id, g.phase, g.title.get(lang)) for g in catalog.gates},
         owners=OWNERS,
+        language=lang,
     )
     summary = AuditSummary(context, flagged_cap=25)
-    for snapshot in demo_snapshots(count):
+    for snapshot in demo_snapshots(count, lang=lang):
         evaluation = evaluate_deal(snapshot, NOW, catalog)
         if evaluation is not None:
             summary.add(AuditRow(snapshot, evaluation, context.owner_name(snapshot.owner_id)))
@@ -178,13 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshot", type=Path, default=Path("docs/audit-report.png"))
     parser.add_argument("--html", type=Path, help="also keep the rendered report here")
     parser.add_argument("--chromium", help="the browser binary (default: found on PATH)")
+    parser.add_argument("--lang", choices=("en", "ja"), default="en", help="report language")
+    parser.add_argument("--width", type=int, default=1280, help="window width in px (1280)")
+    parser.add_argument("--height", type=int, default=2400, help="window height in px (2400)")
     args = parser.parse_args(argv)
 
     browser = find_browser(args.chromium)
     if browser is None:
         print("render_report: no Chromium found (apt-get install -y chromium)", file=sys.stderr)
         return 2
-    document = demo_report(args.deals)
+    document = demo_report(args.deals, args.lang)
     with tempfile.TemporaryDirectory(prefix="dealgate-render-") as temp:
         page = Path(temp) / "audit.html"
         page.write_text(document, encoding="utf-8")
@@ -201,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             browser,
             Path(temp) / "profile-shot",
             f"--screenshot={args.screenshot.resolve()}",
-            "--window-size=1280,2400",
+            f"--window-size={args.width},{args.height}",
             "--hide-scrollbars",
             page.as_uri(),
         )

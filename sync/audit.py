@@ -250,12 +250,11 @@ def run_audit(
         phase=wanted_phase,
         owner=owner,
         gates={
-            g.id: GateInfo(g.id, g.phase, g.title.get(settings.tasks.language))
-            for g in catalog.gates
+            g.id: GateInfo(g.id, g.phase, g.title.get(settings.language)) for g in catalog.gates
         },
         owners={o.id: o.name for o in owners.values()},
         inactive_owners=frozenset(o.id for o in owners.values() if not o.active),
-        language=settings.tasks.language,
+        language=settings.language,
         fallback_owner=resolve_owner(None, owners, settings.tasks.fallback_owner),
     )
     summary = AuditSummary(context)

@@ -85,7 +85,11 @@ class TasksSettings(_Model):
     max_new_per_owner: int = Field(
         10, ge=0, le=1000, description="New tasks per owner over a rolling 24 hours."
     )
-    language: Literal["en", "ja"] = Field("en", description="Language of task texts.")
+    language: Literal["en", "ja"] = Field(
+        "en",
+        description="Language of task texts; unset, the top-level language.",
+        json_schema_extra={"optional_override": True},
+    )
 
 
 VerdictField = Literal[
@@ -114,6 +118,10 @@ class MetricsSettings(_Model):
 
 class Settings(_Model):
     crm: Literal["hubspot", "salesforce"] = Field(..., description="Which CRM to connect to.")
+    language: Literal["en", "ja"] = Field(
+        "en",
+        description="Language of reports, summaries, the demo and task texts (en or ja).",
+    )
     hubspot: HubSpotSettings = Field(
         default_factory=HubSpotSettings, description="HubSpot connection (crm: hubspot)."
     )
@@ -148,6 +156,21 @@ class Settings(_Model):
         default_factory=MetricsSettings, description="Prometheus metrics endpoint."
     )
     base_dir: Path = Field(Path("."), exclude=True, description="Folder of the config file.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _task_language(cls, data: Any) -> Any:
+        # `language` is the tasks' language too, unless `tasks.language` says otherwise.
+        if not isinstance(data, dict) or data.get("language") not in ("en", "ja"):
+            return data  # none, or a bad one: reported once, at `language`
+        tasks = data.get("tasks")
+        if tasks is None:
+            return {**data, "tasks": {"language": data["language"]}}
+        if isinstance(tasks, dict) and "language" not in tasks:
+            return {**data, "tasks": {**tasks, "language": data["language"]}}
+        if isinstance(tasks, TasksSettings) and "language" not in tasks.model_fields_set:
+            return {**data, "tasks": tasks.model_copy(update={"language": data["language"]})}
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -212,6 +235,14 @@ class Settings(_Model):
         ca_bundle = str(self.resolve(sf.ca_bundle)) if sf.ca_bundle else sf.ca_bundle
         salesforce = sf.model_copy(update={"auth": auth, "ca_bundle": ca_bundle})
         return self.model_copy(update={"salesforce": salesforce})
+
+    def in_language(self, language: str | None) -> Settings:
+        """These settings with `language` for everything, tasks included (`--lang`); as they are
+        when `language` is None."""
+        if language is None:
+            return self
+        tasks = self.tasks.model_copy(update={"language": language})
+        return self.model_copy(update={"language": language, "tasks": tasks})
 
     @property
     def dry_run(self) -> bool:

@@ -9,6 +9,7 @@ from datetime import datetime
 from connector.base import WriteResult
 from gates.results import Finding
 from sync.evaluate import unmapped_stage_text
+from sync.i18n import catalog
 from sync.planner import PlannedComplete, PlannedCreate
 from sync.terminal import printable
 
@@ -62,18 +63,29 @@ class PlannedAction:
             error,
         )
 
-    def line(self, owner_names: Mapping[str, str] | None = None) -> str:
+    def line(self, owner_names: Mapping[str, str] | None = None, language: str = "en") -> str:
         """One human line for the diff a dry run prints; owners by name where known (control
         characters neutralised)."""
+        words = catalog(language)
         deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
         if self.op == "create":
             owner = (owner_names or {}).get(self.owner_id or "") or self.owner_id
-            text = f"+ create {self.gate_id} on {deal} for {owner} [{self.detail}]: "
-            text += self.subject
+            detail = words(f"cycle.priority.{self.detail}")
+            text = words(
+                "cycle.create",
+                gate=self.gate_id,
+                deal=deal,
+                owner=owner,
+                detail=detail,
+                subject=self.subject,
+            )
         else:
-            text = f"- complete {self.gate_id} on {deal} (task {self.task_id}, {self.detail})"
+            detail = words(f"cycle.why.{self.detail}")
+            text = words(
+                "cycle.complete", gate=self.gate_id, deal=deal, task=self.task_id, detail=detail
+            )
         if self.ok is False:
-            text += f"  REFUSED: {self.error}"
+            text += words("cycle.refused_action", error=self.error)
         return printable(text)  # CRM text cannot start a line of its own or drive the terminal
 
 
@@ -88,21 +100,25 @@ class VerdictChange:
     ok: bool | None = None
     error: str | None = None
 
-    def line(self) -> str:
-        """One human line for the dry-run diff (control characters neutralised)."""
+    def line(self, language: str = "en") -> str:
+        """One human line for the dry-run diff, in `language` (control characters
+        neutralised). Field names are the CRM's API names, in every language."""
+        words = catalog(language)
+        empty = words("cycle.verdict_empty")
         deal = f"{self.deal_name} ({self.deal_id})" if self.deal_name else self.deal_id
         changes = ", ".join(
-            f"{name}: {_shown(old)} -> {_shown(new)}" for name, old, new in self.fields
+            f"{name}: {_shown(old, empty)} -> {_shown(new, empty)}"
+            for name, old, new in self.fields
         )
-        text = f"~ verdict on {deal}: {changes}"
+        text = words("cycle.verdict", deal=deal, changes=changes)
         if self.ok is False:
-            text += f"  REFUSED: {self.error}"
+            text += words("cycle.refused_action", error=self.error)
         return printable(text)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, empty: str) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return empty
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -182,10 +198,10 @@ class CycleReport:
             "api_calls": self.api_calls,
         }
 
-    def unmapped_lines(self) -> list[str]:
+    def unmapped_lines(self, language: str = "en") -> list[str]:
         """One line per (pipeline, stage) that no mapping names, with its deal count."""
         return [
-            unmapped_stage_text(pipeline, stage, count)
+            unmapped_stage_text(pipeline, stage, count, language)
             for (pipeline, stage), count in sorted(
                 self.unmapped.items(), key=lambda item: (item[0][0] or "", item[0][1])
             )
@@ -195,37 +211,44 @@ class CycleReport:
         """The actions, optionally of one kind ("create" or "complete")."""
         return [a for a in self.actions if op is None or a.op == op]
 
-    def diff_lines(self) -> list[str]:
+    def diff_lines(self, language: str = "en") -> list[str]:
         """The actions as lines, grouped by deal and gate, then the verdict changes by deal
         (what a dry run prints)."""
         ordered = sorted(self.actions, key=lambda a: (a.deal_id, a.gate_id, a.op))
         verdicts = sorted(self.verdict_changes, key=lambda v: v.deal_id)
-        return [a.line(self.owner_names) for a in ordered] + [v.line() for v in verdicts]
+        return [a.line(self.owner_names, language) for a in ordered] + [
+            v.line(language) for v in verdicts
+        ]
 
-    def summary_line(self) -> str:
-        """The one line a cycle prints on stdout, live or dry."""
+    def summary_line(self, language: str = "en") -> str:
+        """The one line a cycle prints on stdout, live or dry, in `language`."""
+        words = catalog(language)
         if self.dry_run:
-            verdicts = (
-                f", {len(self.verdict_changes)} deal verdict(s) to write"
-                if self.verdict_changes
-                else ""
+            return words(
+                "cycle.dry",
+                create=len(self.planned("create")),
+                complete=len(self.planned("complete")),
+                deferred=self.tasks_deferred,
+                verdicts=(
+                    words("cycle.verdicts_dry", n=len(self.verdict_changes))
+                    if self.verdict_changes
+                    else ""
+                ),
             )
-            return (
-                f"dry run: {len(self.planned('create'))} task(s) to create, "
-                f"{len(self.planned('complete'))} to complete, {self.tasks_deferred} deferred"
-                f"{verdicts}; nothing was written"
-            )
-        kind = "full" if self.full else "incremental"
-        text = (
-            f"{kind} cycle: {self.deals_read} deal(s) read, {self.tasks_created} task(s) created, "
-            f"{self.tasks_completed} completed, {self.tasks_deferred} deferred"
+        text = words(
+            "cycle.live",
+            full=self.full,
+            read=self.deals_read,
+            created=self.tasks_created,
+            completed=self.tasks_completed,
+            deferred=self.tasks_deferred,
         )
         if self.tasks_refused:
-            text += f", {self.tasks_refused} refused"
+            text += words("cycle.refused", n=self.tasks_refused)
         if self.verdicts_written or self.verdicts_refused:
-            text += f", {self.verdicts_written} deal verdict(s) written"
+            text += words("cycle.verdicts_written", n=self.verdicts_written)
             if self.verdicts_refused:
-                text += f" ({self.verdicts_refused} refused)"
+                text += words("cycle.verdicts_refused", n=self.verdicts_refused)
         if self.unmapped_stages:
-            text += f"; {self.unmapped_stages} deal(s) skipped in unmapped stages"
-        return text + (" (interrupted)" if self.interrupted else "")
+            text += words("cycle.unmapped", n=self.unmapped_stages)
+        return text + (words("cycle.interrupted") if self.interrupted else "")

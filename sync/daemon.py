@@ -27,6 +27,7 @@ from state.base import StateError, open_store
 from sync.config import Settings
 from sync.cycle import CycleReport
 from sync.engine import BATCH_SIZE, Clock, Engine, utc_now
+from sync.i18n import text
 from sync.logs import get_logger, scrub
 from sync.metrics import Metrics, MetricsAddressError, MetricsServer
 from sync.terminal import one_line, printable
@@ -177,7 +178,7 @@ def _loop(
                 return _error(f"the cycle failed: {type(exc).__name__}: {exc}")
         else:
             metrics.cycle_done(report)
-            _summarize(report)
+            _summarize(report, settings.language)
         if once:
             break
         stop.wait(settings.poll_interval_seconds)
@@ -185,7 +186,7 @@ def _loop(
     return EXIT_OK
 
 
-def _summarize(report: CycleReport) -> None:
+def _summarize(report: CycleReport, language: str = "en") -> None:
     log.info(
         "cycle_summary",
         full=report.full,
@@ -196,11 +197,11 @@ def _summarize(report: CycleReport) -> None:
         **report.counts(),
     )
     if report.dry_run:
-        for line in report.diff_lines():
+        for line in report.diff_lines(language):
             print(line, flush=True)
-        for line in report.unmapped_lines():
-            print(f"warning: {printable(line)}", flush=True)
-    print(report.summary_line(), flush=True)
+        for line in report.unmapped_lines(language):
+            print(text(language, "cycle.warning", line=printable(line)), flush=True)
+    print(report.summary_line(language), flush=True)
 
 
 @contextmanager

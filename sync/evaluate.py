@@ -18,17 +18,19 @@ from gates import Catalog, evaluate_deal
 from gates.results import DealEvaluation
 from gates.snapshot import DealSnapshot
 from mappings import CrmMapping, UnmappedStage
+from sync.i18n import text
 from sync.logs import get_logger
 
 log = get_logger("dealgate.evaluate")
 
 
-def unmapped_stage_text(pipeline: str | None, stage: str, deals: int | None = None) -> str:
+def unmapped_stage_text(
+    pipeline: str | None, stage: str, deals: int | None = None, language: str = "en"
+) -> str:
     """The one wording of a stage no mapping names, everywhere dealgate says it (run log and
-    summary, demo, audit reports, check-config); with `deals`, how many were skipped."""
-    where = f"pipeline {pipeline!r}, " if pipeline is not None else ""
-    skipped = "its deals are skipped" if deals is None else f"{deals} deal(s) skipped"
-    return f"{where}stage {stage!r} is not in the mapping: {skipped}"
+    summary, demo, audit reports, check-config); with `deals`, how many were skipped. Logs say
+    it in English; people read it in `language` (sync.i18n `run.unmapped_stage`)."""
+    return text(language, "run.unmapped_stage", pipeline=pipeline, stage=stage, deals=deals)
 
 
 MAX_KEPT_MESSAGES = 1000  # warnings and errors kept for the run summary; every one is logged

@@ -293,6 +293,7 @@ def no_owner_finding(owner_id: str | None, tasks: int, *, planned: bool = False)
     return Finding(
         FindingCode.NO_OWNER,
         f"{tasks} task(s) {verb}: {who} and no usable tasks.fallback_owner is set",
+        {"owner_id": owner_id, "tasks": tasks, "planned": planned},
     )
 
 

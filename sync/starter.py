@@ -30,6 +30,7 @@ class Key:
     section: bool  # a nested model (its keys follow)
     bounds: str = ""  # the allowed range of a number, e.g. "1 to 86400"
     legacy: bool = False  # still read for older files; `dealgate init` leaves it out
+    override: bool = False  # unset, it follows another key; `dealgate init` writes it commented
 
 
 def _bounds(info: Any) -> str:
@@ -99,6 +100,7 @@ def iter_keys(model: type[BaseModel] = Settings, prefix: str = "") -> Iterator[K
             nested is not None,
             _bounds(info),
             bool(extra.get("legacy")),
+            bool(extra.get("optional_override")),
         )
         if nested is not None:
             yield from iter_keys(nested, f"{path}.")
@@ -199,7 +201,7 @@ def starter_config(crm: str) -> str:
             out.append(f"{indent}{leaf}:")
             continue
         value = values.get(key.path, _yaml_value(key.default))
-        out.append(f"{indent}{leaf}: {value}")
+        out.append(f"{indent}{'# ' if key.override else ''}{leaf}: {value}")
     return "\n".join(out) + "\n"
 
 

@@ -55,8 +55,9 @@ NEXT_STEP_MAX = 255  # Salesforce Text(255); the same on HubSpot for one behavio
 
 
 def verdict_language(settings: Settings) -> str:
-    """The language of the next step's text (the tasks' language)."""
-    return settings.tasks.language
+    """The language of the next step's text: `language`, what dealgate writes for people (a
+    deal field is read by managers and reps alike, so `tasks.language` does not apply)."""
+    return settings.language
 
 
 @dataclass(frozen=True, slots=True)

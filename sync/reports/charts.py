@@ -7,9 +7,12 @@ which browsers show on hover.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+
+from sync.i18n import Words
 
 PHASE_COLORS = ("#4e79a7", "#59a14f", "#f28e2b", "#76b7b2", "#9c755f")
 AMOUNT_COLOR = "#c9d3df"
@@ -20,9 +23,16 @@ NOT_APPLICABLE_EDGE = "#9a9a9a"
 NOT_EVALUATED = "#bdbdbd"
 
 
-def deals(count: int) -> str:
-    """`1 deal`, `2 deals`: a count of deals for people."""
-    return f"{count} deal" if count == 1 else f"{count} deals"
+def deals(count: int, words: Words | None = None) -> str:
+    """`1 deal`, `2 deals` (`3件`): a count of deals for people."""
+    return (words or Words("en")).deals(count)
+
+
+def text_width(text: str, size: float = 11.0) -> float:
+    """About how wide `text` is drawn at `size` px: CJK characters are square, Latin ones about
+    0.6 of the size. Enough to place legend items one after another in any language."""
+    wide = sum(1 for char in text if unicodedata.east_asian_width(char) in "WF")
+    return wide * size + (len(text) - wide) * size * 0.6
 
 
 def _not_applicable(x: float, y: float, w: float, h: float, tip: str) -> str:
@@ -59,9 +69,10 @@ class FunnelStep:
     detail: str  # amounts, already formatted
 
 
-def funnel(steps: Sequence[FunnelStep]) -> str:
+def funnel(steps: Sequence[FunnelStep], words: Words | None = None) -> str:
     """The phase funnel: one centered bar per phase, its width the phase's share of deals."""
     row, bar_area, left, width = 46, 420, 130, 980
+    words = words or Words("en")
     most = max((s.deals for s in steps), default=0) or 1
     body: list[str] = []
     for i, step in enumerate(steps):
@@ -71,12 +82,13 @@ def funnel(steps: Sequence[FunnelStep]) -> str:
         color = PHASE_COLORS[i % len(PHASE_COLORS)]
         body.append(_text(left - 12, y + 23, step.label, anchor="end", cls="label"))
         if not step.deals:  # no bar to draw: say so rather than show a sliver
-            body.append(_text(left + 4, y + 23, "no deals in this scope", cls="detail"))
+            body.append(_text(left + 4, y + 23, words("chart.funnel.none"), cls="detail"))
             continue
-        body.append(_rect(x, y, w, row - 12, color, f"{step.label}: {deals(step.deals)}"))
-        body.append(_text(left + bar_area + 16, y + 17, deals(step.deals), cls="value"))
+        tip = words("chart.funnel.tip", phase=step.label, deals=words.deals(step.deals))
+        body.append(_rect(x, y, w, row - 12, color, tip))
+        body.append(_text(left + bar_area + 16, y + 17, words.deals(step.deals), cls="value"))
         body.append(_text(left + bar_area + 16, y + 33, step.detail, cls="detail"))
-    return _svg(width, len(steps) * row + 6, "Deals per phase", body)
+    return _svg(width, len(steps) * row + 6, words("chart.funnel"), body)
 
 
 def rate_color(rate: float) -> str:
@@ -107,10 +119,15 @@ class HeatRow:
     cells: tuple[HeatCell | None, ...]  # one per column; None: the gate does not apply there
 
 
-def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
+def pass_rate_heatmap(
+    columns: Sequence[str], rows: Sequence[HeatRow], words: Words | None = None
+) -> str:
     """Gate pass rates by deal phase: one row per gate, one column per phase, % in each cell."""
+    words = words or Words("en")
     label_w, cell_w, cell_h, top = 290, 104, 22, 30
-    width = max(label_w + cell_w * len(columns) + 4, LEGEND_WIDTH)
+    legend_y = top + len(rows) * cell_h + 14
+    legend, legend_end = _heatmap_legend(legend_y, words)
+    width = max(label_w + cell_w * len(columns) + 4, LEGEND_WIDTH, round(legend_end) + 8)
     body = [
         _text(label_w + cell_w * i + cell_w / 2, 20, name, anchor="middle", cls="label")
         for i, name in enumerate(columns)
@@ -123,45 +140,50 @@ def pass_rate_heatmap(columns: Sequence[str], rows: Sequence[HeatRow]) -> str:
         for c, cell in enumerate(row.cells):
             x = label_w + c * cell_w
             if cell is None:
-                tip = f"{row.gate_id} does not apply to {columns[c]} deals"
+                tip = words("chart.rates.not_applicable", gate=row.gate_id, phase=columns[c])
                 body.append(_not_applicable(x + 2, y + 2, cell_w - 4, cell_h - 4, tip))
                 body.append(_text(x + cell_w / 2, y + 15, "–", anchor="middle", cls="cell"))
                 continue
             rate = cell.rate
-            tip = (
-                f"{row.gate_id} on {columns[c]} deals: {cell.passed} passed, {cell.failed} "
-                f"failed, {cell.not_evaluated} not evaluated"
+            tip = words(
+                "chart.rates.cell",
+                gate=row.gate_id,
+                phase=columns[c],
+                passed=cell.passed,
+                failed=cell.failed,
+                not_evaluated=cell.not_evaluated,
             )
             fill = NOT_EVALUATED if rate is None else rate_color(rate)
             body.append(_rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill, tip))
-            shown = "not eval." if rate is None else f"{rate * 100:.0f}%"
+            shown = words("chart.rates.not_eval") if rate is None else f"{rate * 100:.0f}%"
             body.append(_text(x + cell_w / 2, y + 15, shown, anchor="middle", cls="cell"))
-    legend_y = top + len(rows) * cell_h + 14
-    body += _heatmap_legend(legend_y)
-    return _svg(width, legend_y + 24, "Gate pass rates by deal phase", body)
+    body += legend
+    return _svg(width, legend_y + 24, words("chart.rates"), body)
 
 
-LEGEND_WIDTH = 760  # the heatmap is at least this wide, so its legend always fits
+LEGEND_WIDTH = 760  # the heatmap is at least this wide, and as wide as its legend
 
 
-def _heatmap_legend(y: float) -> list[str]:
+def _heatmap_legend(y: float, words: Words) -> tuple[list[str], float]:
     """Which cell is which: pass-rate colours, not evaluated (grey), does not apply (dashed)."""
     parts: list[str] = []
     x = 0.0
     for rate in (0.0, 0.5, 1.0):
-        parts.append(_rect(x, y, 22, 16, rate_color(rate), f"{rate * 100:.0f}% pass"))
+        tip = words("chart.legend.pass", rate=f"{rate * 100:.0f}%")
+        parts.append(_rect(x, y, 22, 16, rate_color(rate), tip))
         x += 24
-    parts.append(_text(x + 4, y + 12, "pass rate 0% / 50% / 100%", cls="legend"))
-    x += 190
-    parts.append(_rect(x, y, 22, 16, NOT_EVALUATED, "not evaluated"))
-    parts.append(_text(x + 28, y + 12, "not eval.: evidence not mapped", cls="legend"))
-    x += 230
-    parts.append(_not_applicable(x, y, 22, 16, "does not apply"))
+    rates = words("chart.legend.rates")
+    parts.append(_text(x + 4, y + 12, rates, cls="legend"))
+    x += max(190, text_width(rates) + 28)
+    not_evaluated = words("chart.legend.not_evaluated")
+    parts.append(_rect(x, y, 22, 16, NOT_EVALUATED, words("chart.legend.not_evaluated_tip")))
+    parts.append(_text(x + 28, y + 12, not_evaluated, cls="legend"))
+    x += max(230, text_width(not_evaluated) + 52)
+    parts.append(_not_applicable(x, y, 22, 16, words("chart.legend.not_applicable_tip")))
     parts.append(_text(x + 11, y + 12, "–", anchor="middle", cls="cell"))
-    parts.append(
-        _text(x + 28, y + 12, "–: gate does not apply to deals of that phase", cls="legend")
-    )
-    return parts
+    parts.append(_text(x + 28, y + 12, words("chart.legend.not_applicable"), cls="legend"))
+    end = x + 28 + text_width(words("chart.legend.not_applicable"))
+    return parts, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,32 +197,42 @@ class ForecastBar:
     evidence_text: str
 
 
-def forecast_bars(currency: str, bars: Sequence[ForecastBar]) -> str:
+def forecast_bars(currency: str, bars: Sequence[ForecastBar], words: Words | None = None) -> str:
     """Per phase, three bars on one scale: open amount, CRM forecast, evidence forecast."""
+    words = words or Words("en")
+    amount, crm, evidence = (
+        words("chart.forecast.amount"),
+        words("chart.forecast.crm"),
+        words("chart.forecast.evidence"),
+    )
     label_w, bar_area, bar_h, group_h, top = 110, 560, 14, 58, 28
     width = label_w + bar_area + 240
     most = max((b.amount for b in bars), default=0.0) or 1.0
+    crm_legend = words("chart.forecast.crm_legend")
+    second = label_w + max(130, text_width(amount) + 40)
+    third = second + max(250, text_width(crm_legend) + 40)
     body = [
-        _rect(label_w, 6, 12, 12, AMOUNT_COLOR, "open amount"),
-        _text(label_w + 18, 16, "open amount", cls="detail"),
-        _rect(label_w + 130, 6, 12, 12, CRM_COLOR, "CRM forecast"),
-        _text(label_w + 148, 16, "CRM forecast (stage probability)", cls="detail"),
-        _rect(label_w + 380, 6, 12, 12, EVIDENCE_COLOR, "evidence forecast"),
-        _text(label_w + 398, 16, "evidence forecast", cls="detail"),
+        _rect(label_w, 6, 12, 12, AMOUNT_COLOR, amount),
+        _text(label_w + 18, 16, amount, cls="detail"),
+        _rect(second, 6, 12, 12, CRM_COLOR, crm),
+        _text(second + 18, 16, crm_legend, cls="detail"),
+        _rect(third, 6, 12, 12, EVIDENCE_COLOR, evidence),
+        _text(third + 18, 16, evidence, cls="detail"),
     ]
     for i, bar in enumerate(bars):
         y = top + i * group_h
         body.append(_text(label_w - 10, y + 26, bar.label, anchor="end", cls="label"))
         for j, (value, color, text, name) in enumerate(
             (
-                (bar.amount, AMOUNT_COLOR, bar.amount_text, "open amount"),
-                (bar.crm, CRM_COLOR, bar.crm_text, "CRM forecast"),
-                (bar.evidence, EVIDENCE_COLOR, bar.evidence_text, "evidence forecast"),
+                (bar.amount, AMOUNT_COLOR, bar.amount_text, amount),
+                (bar.crm, CRM_COLOR, bar.crm_text, crm),
+                (bar.evidence, EVIDENCE_COLOR, bar.evidence_text, evidence),
             )
         ):
             w = max(value / most * bar_area, 1.0)
             by = y + j * (bar_h + 2)
-            body.append(_rect(label_w, by, w, bar_h, color, f"{bar.label}, {name}: {text}"))
+            tip = words("chart.forecast.tip", phase=bar.label, name=name, value=text)
+            body.append(_rect(label_w, by, w, bar_h, color, tip))
             body.append(_text(label_w + w + 6, by + 11, text, cls="detail"))
     height = top + len(bars) * group_h
-    return _svg(width, height, f"Forecast in {currency}", body)
+    return _svg(width, height, words("chart.forecast", currency=currency), body)

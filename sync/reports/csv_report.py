@@ -8,7 +8,10 @@ Decisions, for the people who open it:
 - Deals that fail no gate have no row. A deal with three failing gates has three rows.
 - Text cells that begin with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'`, so a
   spreadsheet shows a CRM text such as `=HYPERLINK(...)` instead of running it (CSV injection).
-- Numbers are plain (`1250000.0`, `0.45`); reasons are joined with "; ".
+- Numbers are plain (`1250000.0`, `0.45`); reasons are joined with "; "; dates are ISO
+  (`2026-12-31`), in every language, so that a spreadsheet sorts them.
+- Headers, phases, gate titles, reasons and yes/no follow the report's language
+  (`csv.*` in sync/i18n); ids, gate ids and currency codes do not.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from sync.i18n import Words
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.summary import AuditSummary
 
 BOM = "\ufeff"
-COLUMNS: tuple[str, ...] = (
+COLUMNS: tuple[str, ...] = (  # the English headers; other languages: `csv.<column>`
     "deal_id",
     "deal_name",
     "owner_id",
@@ -58,12 +62,14 @@ class CsvReport:
         self._out = out
         self._writer = csv.writer(out)
         self._context: ReportContext | None = None
+        self._words = Words("en")
 
     def start(self, context: ReportContext) -> None:
         """Write the byte order mark and the header row."""
         self._context = context
+        self._words = words = context.words
         self._out.write(BOM)
-        self._writer.writerow(COLUMNS)
+        self._writer.writerow([words(f"csv.{column}") for column in COLUMNS])
 
     def deal(self, row: AuditRow) -> None:
         """Write one row per failing gate of the deal."""
@@ -72,6 +78,7 @@ class CsvReport:
             return
         snapshot, evaluation = row.snapshot, row.evaluation
         context = self._context
+        words = self._words
         deal_cells = (
             safe_text(snapshot.id),
             safe_text(snapshot.name),
@@ -79,7 +86,7 @@ class CsvReport:
             safe_text(row.owner_name),
             safe_text(snapshot.pipeline or ""),
             safe_text(snapshot.stage_label or snapshot.stage),
-            evaluation.phase.value,
+            words.phase(evaluation.phase),
             "" if snapshot.amount is None else repr(snapshot.amount),
             safe_text(snapshot.currency or ""),
             snapshot.close_date.isoformat() if snapshot.close_date else "",
@@ -91,9 +98,9 @@ class CsvReport:
                 *deal_cells,
                 result.gate_id,
                 safe_text(context.gate_title(result.gate_id) if context else result.gate_id),
-                result.phase.value,
-                "true" if result.skipped_phase else "false",
-                safe_text("; ".join(result.reasons_in(context.language if context else "en"))),
+                words.phase(result.phase),
+                words("csv.true" if result.skipped_phase else "csv.false"),
+                safe_text("; ".join(result.reasons_in(words.language))),
             )
             for result in failing
         )

@@ -4,6 +4,9 @@ The document opens with the run's facts, then `deals` (written one by one as the
 evaluated, one deal per line), then `summary` (written at the end). Readers can load it whole
 (`json.load`, `jq`) while the writer keeps no deal in memory.
 
+Keys and codes never change with the language; the texts for people (gate titles, reasons,
+finding messages) are in the report's language (`language` in the header).
+
 Bump `SCHEMA_VERSION` on any change that removes, renames or retypes a key; adding a key is
 backwards compatible and keeps the version.
 """
@@ -15,6 +18,7 @@ from typing import Any, TextIO
 
 from gates.results import Outcome
 from gates.snapshot import Phase
+from sync.i18n import Words
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.summary import AuditSummary, Forecast, GateStats
 
@@ -34,9 +38,10 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
-def deal_object(row: AuditRow) -> dict[str, Any]:
-    """One deal as the `deals` array holds it."""
+def deal_object(row: AuditRow, words: Words | None = None) -> dict[str, Any]:
+    """One deal as the `deals` array holds it, its texts in the language of `words` (English)."""
     snapshot, evaluation = row.snapshot, row.evaluation
+    language = "en" if words is None else words.language
     return {
         "id": snapshot.id,
         "name": snapshot.name,
@@ -62,11 +67,14 @@ def deal_object(row: AuditRow) -> dict[str, Any]:
                 "phase": r.phase,
                 "outcome": r.outcome,
                 "skipped_phase": r.skipped_phase,
-                "reasons": list(r.reasons),
+                "reasons": list(r.reasons_in(language)),
             }
             for r in evaluation.results
         ],
-        "findings": [{"code": f.code, "message": f.message} for f in evaluation.findings],
+        "findings": [
+            {"code": f.code, "message": f.message if words is None else words.finding(f)}
+            for f in evaluation.findings
+        ],
     }
 
 
@@ -172,7 +180,7 @@ def summary_object(summary: AuditSummary) -> dict[str, Any]:
                 run.unmapped_stages.items(), key=lambda item: (item[0][0] or "", item[0][1])
             )
         ],
-        "missing_fields": list(run.missing_fields),
+        "missing_fields": [summary.context.words.missing_field(m) for m in run.missing_fields],
         "error_count": max(run.error_count, len(run.errors)),
         "errors": list(run.errors[:ERRORS_LISTED]),
     }
@@ -184,6 +192,7 @@ class JsonReport:
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._first = True
+        self._words: Words | None = None
 
     def start(self, context: ReportContext) -> None:
         """Write the run's facts and open the `deals` array."""
@@ -191,14 +200,16 @@ class JsonReport:
             "schema_version": SCHEMA_VERSION,
             "generated_at": context.generated_at.isoformat(),
             "crm": context.crm,
+            "language": context.language,
             "filters": context.filters,
         }
+        self._words = None if context.language == "en" else context.words
         # The header object without its closing brace, so that the arrays can follow.
         self._out.write(_dump(header)[:-1] + ',\n"deals": [')
 
     def deal(self, row: AuditRow) -> None:
         """Write one deal, on a line of its own."""
-        self._out.write(("\n" if self._first else ",\n") + _dump(deal_object(row)))
+        self._out.write(("\n" if self._first else ",\n") + _dump(deal_object(row, self._words)))
         self._first = False
 
     def finish(self, summary: AuditSummary) -> None:

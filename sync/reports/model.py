@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from gates.results import DealEvaluation, FindingCode, GateResult
 from gates.snapshot import DealSnapshot, Phase
+from sync.i18n import Words, catalog
 
 if TYPE_CHECKING:
     from sync.reports.summary import AuditSummary
@@ -42,18 +43,24 @@ class ReportContext:
     owners: Mapping[str, str] = field(default_factory=dict)  # owner id -> display name
     inactive_owners: frozenset[str] = frozenset()  # owners the CRM lists as inactive
     fallback_owner: str | None = None  # tasks.fallback_owner, when it can take tasks
-    language: str = "en"  # of gate titles and failure reasons (tasks.language): one per report
+    language: str = "en"  # of every text the report writes (`language`, `--lang`): one per report
+
+    @property
+    def words(self) -> Words:
+        """The catalog of the report's language (sync.i18n)."""
+        return catalog(self.language)
 
     def owner_status(self, owner_id: str | None) -> str:
         """ "" for an owner who receives tasks; otherwise where their deals' tasks go."""
         if owner_id is not None and owner_id not in self.inactive_owners:
             return ""
+        words = self.words
         where = (
-            f"tasks go to the fallback owner {self.owner_name(self.fallback_owner)}"
+            words("owner.to_fallback", name=self.owner_name(self.fallback_owner))
             if self.fallback_owner
-            else "no task reaches anyone (no_owner)"
+            else words("owner.nobody")
         )
-        return f"inactive: {where}" if owner_id is not None else where
+        return words("owner.inactive", where=where) if owner_id is not None else where
 
     def gate_title(self, gate_id: str) -> str:
         """The gate's title, or its id for a gate the catalog does not know."""
@@ -65,6 +72,18 @@ class ReportContext:
         if owner_id is None:
             return ""
         return self.owners.get(owner_id, owner_id)
+
+    def filter_text(self, separator: str) -> str:
+        """The filters asked for, in the report's language (`フェーズ=定義`), or ""."""
+        words = self.words
+        shown = []
+        for name, value in self.filters.items():
+            if value is None:
+                continue
+            if name == "phase":
+                value = words.phase(value)
+            shown.append(f"{words(f'filter.{name}')}{separator}{value}")
+        return words("common.separator").join(shown)
 
     @property
     def filters(self) -> dict[str, str | None]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sync.i18n import text
+from sync.i18n.formats import money_text
+
 NO_VALUE = "—"
 
 
@@ -10,17 +13,15 @@ def percent(share: float | None) -> str:
     return NO_VALUE if share is None else f"{share * 100:.0f}%"
 
 
-def money(amount: float, currency: str | None) -> str:
-    """An amount with thousands separators and its currency code ("1,250,000 JPY").
+def money(amount: float, currency: str | None, language: str = "en") -> str:
+    """An amount with thousands separators and its currency ("1,250,000 JPY"; "1,250,000円" in
+    Japanese).
 
-    Whole amounts drop their decimals; a missing currency shows as "(no currency)".
+    Whole amounts and yen drop their decimals; a missing currency shows as "(no currency)".
     """
-    text = (
-        f"{amount:,.0f}" if float(amount).is_integer() or abs(amount) >= 1000 else f"{amount:,.2f}"
-    )
-    return f"{text} {currency or '(no currency)'}"
+    return money_text(amount, currency, language, text(language, "common.no_currency"))
 
 
-def money_list(amounts: list[tuple[str | None, float]]) -> str:
+def money_list(amounts: list[tuple[str | None, float]], language: str = "en") -> str:
     """Several currencies' amounts on one line, never added together."""
-    return " + ".join(money(amount, currency) for currency, amount in amounts) or NO_VALUE
+    return " + ".join(money(amount, currency, language) for currency, amount in amounts) or NO_VALUE

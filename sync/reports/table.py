@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sync.evaluate import unmapped_stage_text
+from sync.i18n import Words
+from sync.i18n.formats import stamp_text
 from sync.reports.model import AuditRow, ReportContext
 from sync.reports.numbers import NO_VALUE, money_list, percent
 from sync.reports.summary import AuditSummary
@@ -26,14 +27,14 @@ from sync.terminal import printable
 FILE_WIDTH = 160  # when the output is not a terminal (a file, a pipe)
 SKIPPED_MARK = "*"
 GAP = "  "
-# (title, fixed width or None, share of the remaining width)
+# (catalog key of the title, fixed width or None, share of the remaining width)
 _COLUMNS: tuple[tuple[str, int | None, int], ...] = (
-    ("Deal", None, 3),
-    ("Owner", None, 2),
-    ("Phase", 11, 0),
-    ("Evidence", 8, 0),
-    ("Failing gates", None, 4),
-    ("Findings", None, 4),
+    ("table.col.deal", None, 3),
+    ("table.col.owner", None, 2),
+    ("table.col.phase", 11, 0),
+    ("table.col.evidence", 8, 0),
+    ("table.col.failing", None, 4),
+    ("table.col.findings", None, 4),
 )
 
 
@@ -91,14 +92,17 @@ class TableReport:
         self._console = Console(file=out, width=width, highlight=False, soft_wrap=False)
         self._widths = column_widths(self._console.width)
         self._deals = 0
+        self._words = Words("en")
 
     def start(self, context: ReportContext) -> None:
         """Print the audit's title line and the column headings."""
-        filters = ", ".join(f"{k}={v}" for k, v in context.filters.items() if v is not None)
-        title = f"dealgate audit: {context.crm}, {context.generated_at:%Y-%m-%d %H:%M} UTC"
+        words = self._words = context.words
+        filters = context.filter_text("=")
+        stamp = stamp_text(context.generated_at, context.language)
+        title = words("table.title", crm=context.crm, stamp=stamp)
         heading_text = title + (f" ({filters})" if filters else "")
         self._console.print(Text(printable(heading_text), style="bold"))
-        heading = deal_lines([name for name, _, _ in _COLUMNS], self._widths, frozenset({3}))
+        heading = deal_lines([words(key) for key, _, _ in _COLUMNS], self._widths, frozenset({3}))
         rule = GAP.join("─" * width for width in self._widths)
         self._out.write("\n".join([*heading, rule]) + "\n")
 
@@ -107,13 +111,14 @@ class TableReport:
         failing = ", ".join(
             r.gate_id + (SKIPPED_MARK if r.skipped_phase else "") for r in row.failing
         )
+        words = self._words
         cells = [
             row.snapshot.name or row.snapshot.id,
             row.owner_name or NO_VALUE,
-            row.evaluation.phase.value,
+            words.phase(row.evaluation.phase),
             percent(row.evaluation.evidence_score),
             failing or NO_VALUE,
-            "; ".join(f.message for f in row.evaluation.findings),
+            "; ".join(words.finding(f) for f in row.evaluation.findings),
         ]
         cells = [printable(cell) for cell in cells]  # CRM text: shown, never obeyed
         self._out.write("\n".join(deal_lines(cells, self._widths, frozenset({3}))) + "\n")
@@ -122,49 +127,69 @@ class TableReport:
     def finish(self, summary: AuditSummary) -> None:
         """Print the last block and the summary."""
         console = self._console
+        words = summary.context.words
         if not self._deals:
-            console.print("No deal in scope.")
+            console.print(words("table.no_deal"))
         else:
-            console.print(f"{SKIPPED_MARK} a gate of an earlier phase: the stage is ahead of it.")
+            console.print(words("table.skipped_legend", mark=SKIPPED_MARK))
         console.print()
-        console.print(
-            Text(
-                f"{summary.deals} deals audited, {summary.failing_deals} failing some gate, "
-                f"{summary.flagged_total} with the stage ahead of the evidence.",
-                style="bold",
-            )
+        totals = words(
+            "table.totals",
+            deals=summary.deals,
+            failing=summary.failing_deals,
+            flagged=summary.flagged_total,
         )
+        console.print(Text(totals, style="bold"))
         console.print(self._phases(summary))
         console.print(self._top_gates(summary))
         console.print(self._owners(summary))
-        for line in _run_lines(summary):
+        for line in run_lines(summary):
             console.print(Text(printable(line), style="yellow"))
 
     @staticmethod
     def _phases(summary: AuditSummary) -> Table:
-        table = Table(title="Deals per phase", box=box.SIMPLE_HEAD, title_justify="left")
-        for name in ("Phase", "Deals", "Failing", "Stage ahead", "Avg evidence", "Amount"):
-            table.add_column(name, justify="left" if name in {"Phase", "Amount"} else "right")
+        words = summary.context.words
+        table = Table(title=words("table.phases"), box=box.SIMPLE_HEAD, title_justify="left")
+        keys = (
+            "table.col.phase",
+            "table.phases.deals",
+            "table.phases.failing",
+            "table.stage_ahead",
+            "table.avg_evidence",
+            "table.amount",
+        )
+        for key in keys:
+            left = key in {"table.col.phase", "table.amount"}
+            table.add_column(words(key), justify="left" if left else "right")
         for p in summary.phase_rows():
             table.add_row(
-                p.phase.value,
+                words.phase(p.phase),
                 str(p.deals),
                 str(p.failing_deals),
                 str(p.stage_ahead),
                 percent(p.average_evidence_score),
-                money_list(p.currencies()),
+                money_list(p.currencies(), words.language),
             )
         return table
 
     @staticmethod
     def _top_gates(summary: AuditSummary) -> Table:
-        table = Table(title="Gates failing most", box=box.SIMPLE_HEAD, title_justify="left")
-        for name in ("Gate", "Phase", "Failed", "Pass rate", "Title"):
-            table.add_column(name, justify="right" if name in {"Failed", "Pass rate"} else "left")
+        words = summary.context.words
+        table = Table(title=words("table.top_gates"), box=box.SIMPLE_HEAD, title_justify="left")
+        keys = (
+            "table.top_gates.gate",
+            "table.col.phase",
+            "table.top_gates.failed",
+            "table.top_gates.pass_rate",
+            "table.top_gates.title",
+        )
+        for key in keys:
+            right = key in {"table.top_gates.failed", "table.top_gates.pass_rate"}
+            table.add_column(words(key), justify="right" if right else "left")
         for g in summary.top_failing():
             table.add_row(
                 g.gate_id,
-                g.phase.value,
+                words.phase(g.phase),
                 str(g.failed),
                 percent(g.pass_rate()),
                 Text(printable(summary.context.gate_title(g.gate_id))),
@@ -173,20 +198,21 @@ class TableReport:
 
     @staticmethod
     def _owners(summary: AuditSummary) -> Table:
-        table = Table(title="Per owner", box=box.SIMPLE_HEAD, title_justify="left")
-        columns = (
-            "Owner",
-            "Deals",
-            "Failing deals",
-            "Failing gates",
-            "Stage ahead",
-            "Avg evidence",
+        words = summary.context.words
+        table = Table(title=words("table.owners"), box=box.SIMPLE_HEAD, title_justify="left")
+        keys = (
+            "table.col.owner",
+            "table.phases.deals",
+            "table.owners.failing_deals",
+            "table.owners.failing_gates",
+            "table.stage_ahead",
+            "table.avg_evidence",
         )
-        for name in columns:
-            table.add_column(name, justify="left" if name == "Owner" else "right")
+        for key in keys:
+            table.add_column(words(key), justify="left" if key == "table.col.owner" else "right")
         for o in summary.owner_rows():
             table.add_row(
-                Text(printable(o.name or "(no owner)"))
+                Text(printable(o.name or words("common.no_owner")))
                 + (Text(f" ({printable(o.status)})") if o.status else Text()),
                 str(o.deals),
                 str(o.failing_deals),
@@ -197,14 +223,17 @@ class TableReport:
         return table
 
 
-def _run_lines(summary: AuditSummary) -> list[str]:
+def run_lines(summary: AuditSummary) -> list[str]:
     """Warnings about the run itself: unmapped stages, missing fields, deals that failed."""
     run = summary.run
+    words = summary.context.words
     lines = [
-        unmapped_stage_text(pipeline, stage, count)
+        words("run.unmapped_stage", pipeline=pipeline, stage=stage, deals=count)
         for (pipeline, stage), count in run.unmapped_stages.items()
     ]
-    lines += [f"missing field: {line}" for line in run.missing_fields]
+    lines += [
+        words("run.missing_field", line=words.missing_field(line)) for line in run.missing_fields
+    ]
     if run.error_count:
-        lines.append(f"{run.error_count} deal(s) could not be evaluated (see the log)")
+        lines.append(words("run.errors", n=run.error_count))
     return lines

@@ -320,12 +320,22 @@ def test_a_reader_that_goes_away_is_not_reported_as_findings(tmp_path: Path) -> 
 def test_the_csv_speaks_one_language(tmp_path: Path) -> None:
     connector = MemoryConnector([deal("1", "qualifiedtobuy", owner="101")])
     out = io.StringIO()
+    run_audit(settings(tmp_path, language="ja"), connector, pipeline=None, phase=None,
+              owner=None, fmt="csv", output=None, strict=False, progress=False, now=NOW,
+              out=out)  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    budget = next(r for r in rows if r["ゲートID"] == "budget_confirmed")
+    assert budget["ゲート"] == "予算を確保していること、および予算内容を確認"
+    assert budget["フェーズ"] == "発見"
+    assert not any(c.isascii() and c.isalpha() for c in budget["理由"].replace("budget_status", ""))
+
+
+def test_tasks_language_alone_changes_the_tasks_not_the_reports(tmp_path: Path) -> None:
+    connector = MemoryConnector([deal("1", "qualifiedtobuy", owner="101")])
+    out = io.StringIO()
     run_audit(settings(tmp_path, tasks={"language": "ja"}), connector, pipeline=None, phase=None,
               owner=None, fmt="csv", output=None, strict=False, progress=False, now=NOW,
               out=out)  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     budget = next(r for r in rows if r["gate_id"] == "budget_confirmed")
-    assert budget["gate_title"] == "予算を確保していること、および予算内容を確認"
-    assert not any(
-        c.isascii() and c.isalpha() for c in budget["reasons"].replace("budget_status", "")
-    )
+    assert budget["gate_title"] == "Budget secured and its content confirmed"

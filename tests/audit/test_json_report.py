@@ -20,6 +20,7 @@ DOCUMENT = {
     "schema_version": int,
     "generated_at": str,
     "crm": str,
+    "language": str,
     "filters": dict,
     "deals": list,
     "summary": dict,

@@ -343,3 +343,26 @@ def test_check_config_names_mapped_stages_and_pipelines_the_crm_lacks(
     )
     # the CRM's stages no mapping names are listed too
     assert "pipeline 'renewals', stage 'renewal_won' is not in the mapping" in result.output
+
+
+def test_lang_ja_on_the_command_line_speaks_japanese(
+    tmp_path: Path, hs_sandbox: HubSpotSandbox
+) -> None:
+    path = _hs_config(tmp_path, hs_sandbox)
+    dry = runner.invoke(app, ["run", "--config", str(path), "--once", "--dry-run", "--lang", "ja"])
+    assert dry.exit_code == 0, dry.output
+    assert "+ 作成 budget_confirmed 案件" in dry.output and "[dealgate] 予算" in dry.output
+    assert any(line.startswith("ドライラン: 作成予定のタスク") for line in dry.output.splitlines())
+    report = tmp_path / "audit.html"
+    audit = runner.invoke(
+        app, ["audit", "--config", str(path), "-f", "html", "-o", str(report), "--lang", "ja"]
+    )
+    assert audit.exit_code == 0, audit.output
+    assert '<html lang="ja">' in report.read_text(encoding="utf-8")
+    listing = runner.invoke(app, ["gates", "list", "--config", str(path), "-f", "csv"])
+    assert "予算" not in listing.output  # the configuration says nothing: English
+    path.write_text(path.read_text() + "language: ja\n")
+    listing = runner.invoke(app, ["gates", "list", "--config", str(path), "-f", "csv"])
+    assert "予算を確保していること" in listing.output
+    bad = runner.invoke(app, ["audit", "--config", str(path), "--lang", "fr"])
+    assert bad.exit_code == 2

@@ -13,11 +13,12 @@ from typer.core import TyperGroup
 
 from cli import app
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
 
 
 def _readme_commands() -> list[str]:
-    text = README.read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8") + (ROOT / "README.ja.md").read_text(encoding="utf-8")
     commands: list[str] = []
     for block in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL):
         for line in block.splitlines():

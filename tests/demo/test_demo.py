@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 
 import pytest
@@ -51,3 +52,34 @@ def test_the_demo_reads_well_in_a_ci_log_and_ends_with_the_next_command(
     assert subject.rstrip().endswith(report.planned("create")[0].subject.split("] ", 1)[1])
     assert lines[-4:-2] == ["Next, try:", lines[-3]] and "dealgate sandbox serve" in lines[-3]
     assert lines[-1].strip().startswith("dealgate init --crm hubspot --output dealgate.yaml")
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+def test_the_whole_demo_speaks_japanese(crm: str) -> None:
+    out = io.StringIO()
+    report = run_demo(crm, Console(file=out, width=160), language="ja")
+    text = out.getvalue()
+    for heading in (
+        "フェーズ別の案件",
+        "未達の多いゲート",
+        "担当者別の作成タスク",
+        "次に試すこと:",
+    ):
+        assert heading in text
+    assert "Deals per phase" not in text and "warning:" not in text and "Next, try" not in text
+    assert f"案件{report.deals_read}件を読み込み" in text
+    # the tasks the demo wrote follow the language too: the one the rep sees is Japanese
+    assert "担当者から見たタスクの例:" in text and "不足している点:" in text
+    assert all(not a.subject.isascii() for a in report.planned("create"))
+    # every line is Japanese but for ids, names, commands and the task marker; deal names are
+    # the CRM's data (the verdict table shows a few)
+    names = " ".join(change.deal_name for change in report.verdict_changes)
+    for word in set(re.findall(r"[A-Za-z]{3,}", names)):  # names may be cut or wrapped
+        text = text.replace(word, "")
+    for line in text.splitlines():
+        words = re.sub(
+            r"\(\w+\)|\b[a-z_]+\b|dealgate\S*|Dealgate_\w+|[A-Z][a-z]+ [A-Z][a-z]+|FILE|CRM|API",
+            "",
+            line,
+        )
+        assert not re.search(r"[A-Za-z]{3}", words), line

@@ -157,3 +157,45 @@ def test_a_postgresql_state_is_a_url_and_its_password_a_secret() -> None:
     settings = parse_settings(text, env={"HS_TOKEN": "pat-na1-x", "DATABASE_URL": url})
     assert settings.state_location == url
     assert "hunter2" in settings.secrets()
+
+
+BASE = "crm: hubspot\nhubspot: {access_token: t}\n"
+
+
+def test_one_language_for_everything_tasks_included() -> None:
+    settings = parse_settings(BASE + "language: ja\n", env={})
+    assert (settings.language, settings.tasks.language) == ("ja", "ja")
+    settings = parse_settings(BASE + "language: ja\ntasks: {due_in_days: 2}\n", env={})
+    assert (settings.language, settings.tasks.language) == ("ja", "ja")
+    assert parse_settings(BASE, env={}).language == "en"
+
+
+def test_tasks_language_overrides_the_language_for_tasks_only() -> None:
+    settings = parse_settings(BASE + "language: ja\ntasks: {language: en}\n", env={})
+    assert (settings.language, settings.tasks.language) == ("ja", "en")
+    settings = parse_settings(BASE + "tasks: {language: ja}\n", env={})
+    assert (settings.language, settings.tasks.language) == ("en", "ja")
+
+
+def test_lang_on_the_command_line_overrides_both() -> None:
+    settings = parse_settings(BASE + "language: en\ntasks: {language: en}\n", env={})
+    japanese = settings.in_language("ja")
+    assert (japanese.language, japanese.tasks.language) == ("ja", "ja")
+    assert settings.in_language(None) is settings
+
+
+def test_a_bad_language_is_one_problem_at_its_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(BASE + "language: jp\n", env={})
+    assert len(caught.value.problems) == 1
+    assert "language: Input should be 'en' or 'ja'" in caught.value.problems[0]
+
+
+def test_the_starter_file_leaves_tasks_language_to_follow_language() -> None:
+    from sync.starter import starter_config
+
+    text = starter_config("hubspot")
+    assert "\nlanguage: en\n" in text and "  # language: en\n" in text
+    edited = text.replace("\nlanguage: en\n", "\nlanguage: ja\n")
+    settings = parse_settings(edited, env={"HUBSPOT_SERVICE_KEY": "k"})
+    assert settings.tasks.language == "ja"

@@ -6,7 +6,7 @@ import copy
 import json
 import pickle
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -46,7 +46,12 @@ def test_every_built_in_failure_reads_in_japanese(
         assert JAPANESE.search(ja) and ja != reason
 
 
-last_200 = (NOW - timedelta(days=200)).date().isoformat()
+def jday(day: date | datetime) -> str:
+    """A date as Japanese texts write it: 2026年5月11日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+last_200 = jday(NOW - timedelta(days=200))
 
 JA_CASES = [
     (
@@ -98,25 +103,23 @@ JA_CASES = [
     (
         "order_soon",
         {"order_date": TODAY + timedelta(days=45)},
-        f"「発注予定日」({(TODAY + timedelta(days=45)).isoformat()}) が今後30日以内ではありません",
+        f"「発注予定日」({jday(TODAY + timedelta(days=45))}) が今後30日以内ではありません",
     ),
     (
         "started_recently",
         {"project_start": TODAY - timedelta(days=11)},
-        f"「プロジェクト開始日」({(TODAY - timedelta(days=11)).isoformat()}) "
-        "が過去10日以内ではありません",
+        f"「プロジェクト開始日」({jday(TODAY - timedelta(days=11))}) が過去10日以内ではありません",
     ),
     (
         "order_near",
         {"order_date": TODAY + timedelta(days=6)},
-        f"「発注予定日」({(TODAY + timedelta(days=6)).isoformat()}) "
-        "が今日の前後5日以内ではありません",
+        f"「発注予定日」({jday(TODAY + timedelta(days=6))}) が今日の前後5日以内ではありません",
     ),
     (
         "decision_maker_met_monthly",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=31),)},
         "意思決定者 (D) と30日以内に接触していません "
-        f"(最終接触日: {(NOW - timedelta(days=31)).date().isoformat()})",
+        f"(最終接触日: {jday(NOW - timedelta(days=31))})",
     ),
     (
         "approver_known",

@@ -14,7 +14,9 @@ from tests.sync.builders import World, decision_maker, discovery_done
 PHASE, NEXT, AT = "Dealgate_Phase__c", "Dealgate_Next_Step__c", "Dealgate_Verdict_At__c"
 
 
-def verdict_world(tmp_path: Path, fields: list[str] | None = None, **tasks: Any) -> World:
+def verdict_world(
+    tmp_path: Path, fields: list[str] | None = None, language: str = "en", **tasks: Any
+) -> World:
     world = World(tmp_path, **tasks)
     verdict = (
         VerdictSettings(enabled=True)
@@ -25,6 +27,8 @@ def verdict_world(tmp_path: Path, fields: list[str] | None = None, **tasks: Any)
         )
     )
     world.settings = world.settings.model_copy(update={"verdict": verdict})
+    if language != "en":  # the top-level `language` (the next step is not a task text)
+        world.settings = world.settings.model_copy(update={"language": language})
     world.engine = world.new_engine()
     return world
 
