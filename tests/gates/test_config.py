@@ -38,25 +38,25 @@ stale_team = (person("d1", Role.DECISION_MAKER, days_ago=100), person("a1", Role
 
 
 def test_param_override_changes_the_check() -> None:
-    assert failing(load_catalog(), contacts=stale_team[:1]) == ["key_person_contacted"]
-    relaxed = load_catalog(overrides={"key_person_contacted": {"params": {"within_days": 120}}})
+    assert failing(load_catalog(), contacts=stale_team[:1]) == ["key_person_in_touch"]
+    relaxed = load_catalog(overrides={"key_person_in_touch": {"params": {"within_days": 120}}})
     assert failing(relaxed, contacts=stale_team[:1]) == []
-    assert relaxed.get("key_person_contacted").params["within_days"] == 120
-    assert relaxed.get("key_person_contacted").params["roles"] == ("D", "A", "I")
+    assert relaxed.get("key_person_in_touch").params["within_days"] == 120
+    assert relaxed.get("key_person_in_touch").params["roles"] == ("D", "A", "I")
 
 
 def test_overrides_accept_the_settings_objects() -> None:
     settings = parse_settings(
         "crm: hubspot\nhubspot: {access_token: x}\n"
         "gates:\n  overrides:\n    invoice_sent: {enabled: false}\n"
-        "    key_person_contacted: {params: {within_days: 7}}\n",
+        "    key_person_in_touch: {params: {within_days: 7}}\n",
         env={},
     )
     overrides = settings.gates.overrides
     assert isinstance(overrides["invoice_sent"], GateOverride)
     catalog = load_catalog(overrides=overrides)
     assert not catalog.get("invoice_sent").enabled
-    assert catalog.get("key_person_contacted").params["within_days"] == 7
+    assert catalog.get("key_person_in_touch").params["within_days"] == 7
     assert ("invoice_sent", "delivery", "Invoice sent", False) in gate_rows(catalog)
 
 
@@ -111,10 +111,10 @@ def test_pipeline_overrides_apply_to_that_pipeline_only() -> None:
             id="kind-without-params",
         ),
         pytest.param(
-            {"key_person_contacted": {"params": {"within_days": -1}}},
+            {"key_person_in_touch": {"params": {"within_days": -1}}},
             {},
             [
-                "gates.overrides.key_person_contacted.params.within_days: "
+                "gates.overrides.key_person_in_touch.params.within_days: "
                 "Input should be greater than or equal to 0 (got -1)"
             ],
             id="bad-param-value",

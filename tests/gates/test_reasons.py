@@ -75,7 +75,7 @@ JA_CASES = [
         f"キーパーソンと90日以内に接触していません (最終接触日: {last_200})",
     ),
     (
-        "key_person_contacted",
+        "key_person_in_touch",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=None),)},
         "キーパーソンと90日以内に接触していません (最終接触日: 記録なし)",
     ),
@@ -169,7 +169,7 @@ def test_reasons_stay_english_strings_for_the_audit() -> None:
 )
 def test_reasons_survive_copies_and_pickling(clone: Any) -> None:
     [reason] = reasons(
-        "key_person_contacted", contacts=(person("d1", Role.DECISION_MAKER, days_ago=None),)
+        "key_person_in_touch", contacts=(person("d1", Role.DECISION_MAKER, days_ago=None),)
     )
     twin = clone(reason)
     assert isinstance(twin, Reason) and twin == reason
