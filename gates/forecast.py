@@ -19,7 +19,8 @@ its evidence completes, counted from discovery:
 A phase counts as complete when at least one of its gates was evaluated and none fails (a
 phase with no mapped gate is not complete: evidence that cannot be seen is not evidence).
 Between two rungs the probability rises with the share of gates passed in the first
-incomplete phase: `p = ladder[k] + (ladder[k + 1] - ladder[k]) * passed_k / evaluated_k`, where `k` is the number
+incomplete phase:
+`p = ladder[k] + (ladder[k + 1] - ladder[k]) * passed_k / evaluated_k`, where `k` is the number
 of complete phases. Only the phases checked for the deal count (a discovery deal with its
 discovery gates all passed reads 30%). So a deal staged in `decision` whose discovery evidence is
 half missing reads about 20%, whatever its stage says. Won deals (delivery, maintenance) read

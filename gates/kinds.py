@@ -116,26 +116,30 @@ def field_present(gate: Gate) -> Probe:
 
 def _holds_evidence(attribute: str) -> Callable[[DealSnapshot], Reasons]:
     """`snapshot -> reasons` for one precondition: a yes/no is true, a number above zero, a
-    text real (not a placeholder), a date set."""
+    text real (not a placeholder), a date set. A precondition whose field is not mapped is not
+    asked for (an account without the field keeps the gate's own check)."""
     get = attrgetter(attribute)
     kind = family(attribute)
     missing = _not_set(attribute)
-    if kind == "text":
-        failure = _placeholder_reasons(attribute)
-        return lambda snapshot: (
-            PASS if not is_placeholder(get(snapshot)) else failure(get(snapshot))
-        )
-    if kind == "bool":
-        no = (Reason("false", attribute=attribute),)
-        return lambda snapshot: (
-            PASS if get(snapshot) is True else (missing if get(snapshot) is None else no)
-        )
-    if kind == "number":
-        low = (Reason("not_positive", attribute=attribute),)
-        return lambda snapshot: (
-            missing if get(snapshot) is None else (PASS if get(snapshot) > 0 else low)
-        )
-    return lambda snapshot: missing if get(snapshot) is None else PASS
+    placeholder = _placeholder_reasons(attribute)
+    no = (Reason("false", attribute=attribute),)
+    low = (Reason("not_positive", attribute=attribute),)
+
+    def check(snapshot: DealSnapshot) -> Reasons:
+        if attribute not in snapshot.mapped:
+            return PASS
+        value = get(snapshot)
+        if kind == "text":
+            return PASS if not is_placeholder(value) else placeholder(value)
+        if value is None:
+            return missing
+        if kind == "bool":
+            return PASS if value is True else no
+        if kind == "number":
+            return PASS if value > 0 else low
+        return PASS
+
+    return check
 
 
 @register("enum_in")
@@ -479,12 +483,18 @@ def compile_probe(gate: Gate) -> Probe:
     return KINDS[gate.kind](gate)
 
 
+# Kinds whose evidence after the first is a precondition, asked for only where it is mapped.
+PRECONDITION_KINDS = frozenset({"enum_in"})
+
+
 def needed(gate: Gate) -> frozenset[str]:
     """The evidence attributes that must be in `snapshot.mapped` for the gate to be evaluated.
 
-    Standard fields such as `close_date` exist in every account, so they are never needed.
+    Standard fields such as `close_date` exist in every account, so they are never needed; nor
+    are the preconditions of an `enum_in` gate (they count where they are mapped).
     """
-    return frozenset(a for a in gate.evidence if a not in STANDARD_ATTRIBUTES)
+    evidence = gate.evidence[:1] if gate.kind in PRECONDITION_KINDS else gate.evidence
+    return frozenset(a for a in evidence if a not in STANDARD_ATTRIBUTES)
 
 
 def not_mapped_reason(missing: frozenset[str]) -> str:

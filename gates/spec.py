@@ -26,7 +26,8 @@ Kinds, their evidence and params, and when they pass:
 - `enum_in` (1 enum or text attribute, then any further attributes; `values`, `rejected`): the
   value is one of `values` (text: trimmed, case-insensitive); a value in `rejected` fails with
   "<noun> rejected". Every further attribute must hold evidence too: a yes/no is true, a number
-  is above zero, a text is real, a date is set (the gate's precondition).
+  is above zero, a text is real, a date is set (the gate's precondition); a further attribute
+  that is not mapped is not asked for, so the gate stays evaluated without it.
 - `text_real` (1 text attribute): the text is not a placeholder (gates/placeholder.py).
 - `all_text_real` (1+ text attributes): no text is a placeholder.
 - `date_set` (1+ date attributes): every date is set.

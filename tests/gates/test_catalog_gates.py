@@ -345,7 +345,12 @@ FAILURES = [
     ("approver_identified", {"contacts": TEAM[::2]}, ("no approver (A) among 2 contacts",)),
     (
         "opponents_have_plan",
-        {"contacts": (*TEAM[:2], person("i1", Role.APPROVER, Stance.NON_COOPERATIVE, name="Yamada"))},
+        {
+            "contacts": (
+                *TEAM[:2],
+                person("i1", Role.APPROVER, Stance.NON_COOPERATIVE, name="Yamada"),
+            )
+        },
         ("approver Yamada (A) is non-cooperative (▽)", "win over plan is empty (placeholder)"),
     ),
     (
@@ -376,7 +381,17 @@ def test_every_gate_has_a_failure_case() -> None:
     assert {case[0] for case in FAILURES} == {gate_id for gate_id, _ in DESIGN_ORDER}
 
 
-UNMAPPED = [(gate.id, attribute) for gate in CATALOG.gates for attribute in gate.evidence]
+UNMAPPED = [
+    (gate.id, attribute)
+    for gate in CATALOG.gates
+    for attribute in (gate.evidence[:1] if gate.kind == "enum_in" else gate.evidence)
+]
+PRECONDITIONS = [
+    (gate.id, attribute)
+    for gate in CATALOG.gates
+    if gate.kind == "enum_in"
+    for attribute in gate.evidence[1:]
+]
 
 
 @pytest.mark.parametrize(
@@ -391,3 +406,17 @@ def test_gate_is_not_evaluated_when_its_evidence_is_not_mapped(
     )
     assert result is Outcome.NOT_EVALUATED
     assert reasons == (f"not mapped: {attribute}",)
+
+
+@pytest.mark.parametrize(
+    ("gate_id", "attribute"), [pytest.param(g, a, id=f"{g}-{a}") for g, a in PRECONDITIONS]
+)
+def test_a_precondition_without_its_field_is_not_asked_for(gate_id: str, attribute: str) -> None:
+    # An account that lacks the new field (budget amount, gross profit) keeps the gate's own
+    # check instead of losing the gate: the precondition counts only where it is mapped.
+    assert outcome(gate_id, mapped=unmapped(attribute), **{attribute: None}) == (
+        Outcome.PASSED,
+        (),
+    )
+    failing = outcome(gate_id, **{attribute: None})
+    assert failing[0] is Outcome.FAILED

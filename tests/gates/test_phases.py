@@ -89,9 +89,7 @@ DECISION = [gate_id for gate_id, phase in PHASE_OF.items() if phase is Phase.DEC
     [
         pytest.param(Phase.DISCOVERY, SELLING, SELLING, id="discovery"),
         # key_person_in_touch is ongoing (contact frequency): never a skipped step
-        pytest.param(
-            Phase.DEFINE, SELLING + DEFINE, ["key_person_in_touch", *DEFINE], id="define"
-        ),
+        pytest.param(Phase.DEFINE, SELLING + DEFINE, ["key_person_in_touch", *DEFINE], id="define"),
         pytest.param(
             Phase.DECISION,
             SELLING + DEFINE + DECISION,

@@ -72,7 +72,8 @@ JA_CASES = [
     (
         "key_person_recent_contact",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=200),)},
-        f"キーパーソンと90日以内に接触していません（最終接触：意思決定者（D）のPerson d1さん、{last_200}）",
+        "キーパーソンと90日以内に接触していません"
+        f"（最終接触：意思決定者（D）のPerson d1さん、{last_200}）",
     ),
     (
         "key_person_in_touch",
@@ -116,7 +117,8 @@ JA_CASES = [
         "decision_maker_met_monthly",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=31),)},
         "意思決定者（D）と30日以内に接触していません"
-        f"（最終接触：意思決定者（D）のPerson d1さん、{(NOW - timedelta(days=31)).date().isoformat()}）",
+        "（最終接触：意思決定者（D）のPerson d1さん、"
+        f"{(NOW - timedelta(days=31)).date().isoformat()}）",
     ),
     (
         "approver_known",
