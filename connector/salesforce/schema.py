@@ -51,6 +51,8 @@ def _field(
         return CustomField(sobject, api_name, "Text", label, length=255, attribute=attribute)
     if kind == "date":
         return CustomField(sobject, api_name, "Date", label, attribute=attribute)
+    if kind == "number":
+        return CustomField(sobject, api_name, "Number(16, 2)", label, attribute=attribute)
     return CustomField(sobject, api_name, "Checkbox", label, attribute=attribute)
 
 
@@ -86,6 +88,19 @@ CUSTOM_FIELDS: tuple[CustomField, ...] = (
     _field("delivery_owner", "text", "Delivery owner"),
     _field("invoice_sent", "checkbox", "Invoice sent"),
     _field("delivery_done", "checkbox", "Delivery done"),
+    _field(
+        "qualification", "picklist", "Qualification", values=("pursue", "pending", "drop")
+    ),
+    _field("invited_to_propose", "checkbox", "Invited to propose"),
+    _field("budget_amount", "number", "Budget amount"),
+    _field("budget_period", "text", "Budget period"),
+    _field("staffing_outlook", "text area", "Staffing outlook"),
+    _field("customer_team", "text area", "Customer project team"),
+    _field("selection_criteria", "text area", "Partner selection criteria"),
+    _field("stakeholder_expectations", "text area", "Stakeholder expectations"),
+    _field("gross_profit", "number", "Gross profit"),
+    _field("win_over_plan", "text area", "Plan to win over opponents"),
+    _field("payment_received", "checkbox", "Payment received"),
     _field(
         "stance",
         "picklist",
