@@ -29,7 +29,9 @@ def test_first_run_creates_the_missing_steps_and_the_second_run_nothing(world: W
     assert world.open_gates("006C") == sorted(DISCOVERY_GATES)
     [task] = world.crm.open_tasks("006B")
     assert (task.owner_id, task.priority, task.subject) == (
-        "005A", "normal", "[dealgate] Confirm that the budget is secured, its amount and its budget period",
+        "005A",
+        "normal",
+        "[dealgate] Confirm that the budget is secured, its amount and its budget period",
     )  # fmt: skip
     assert "Deal 006B" in task.body
 
