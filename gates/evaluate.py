@@ -20,13 +20,17 @@ from gates.forecast import forecast_counts
 from gates.kinds import Probe, Reasons, compile_probe, needed, not_mapped_reason
 from gates.model import Gate
 from gates.phases import PHASE_ORDER, checked_phases, resolve_phase
+from gates.rank import confidence_rank
 from gates.results import DealEvaluation, GateResult, Outcome
-from gates.snapshot import DealSnapshot, Phase
+from gates.snapshot import DealSnapshot, Phase, Qualification
 
 _MAX_SHARED = 256  # distinct failure results kept per gate; more are built per deal
 _MAX_MAPPED = 64  # distinct `mapped` sets resolved per plan phase; more are resolved per deal
 _MAX_PIPELINES = 256  # pipeline ids remembered per catalog; more are looked up per deal
 _PHASES = len(Phase)
+_DISCOVERY = Phase.DISCOVERY
+_PURSUE = Qualification.PURSUE
+_QUALIFICATION = "qualification"
 
 
 class _Failures(dict[Reasons, GateResult]):
@@ -104,7 +108,7 @@ Plan = dict[Phase, PhasePlan]
 
 
 def _step(gate: Gate, deal_phase: Phase) -> _Step:
-    skipped = gate.phase is not deal_phase
+    skipped = gate.phase is not deal_phase and not gate.ongoing
     return _Step(
         gate=gate,
         needs=needed(gate),
@@ -183,4 +187,23 @@ def evaluate_deal(
     # Only failures of an earlier phase make the deal "ahead of its evidence".
     skipped = skipped_failures(final) if any(failed[: phase_plan.order]) else ()
     findings = deal_findings(snapshot, phase, final, now, skipped=skipped)
-    return DealEvaluation(snapshot.id, phase, final, findings, score, probability)
+    return DealEvaluation(
+        snapshot.id,
+        phase,
+        final,
+        findings,
+        score,
+        probability,
+        qualified=qualified(snapshot, phase),
+        rank=confidence_rank(snapshot, phase),
+        evaluated=sum(evaluated),
+    )
+
+
+def qualified(snapshot: DealSnapshot, phase: Phase) -> bool:
+    """Whether a deal is past the first decision of discovery (slides 52-54, 57): pursue it,
+    pend it or drop it. A discovery deal whose mapped `qualification` is not `pursue` is not;
+    a deal past discovery, or without the field, is."""
+    if phase is not _DISCOVERY or _QUALIFICATION not in snapshot.mapped:
+        return True
+    return snapshot.qualification is _PURSUE

@@ -16,8 +16,10 @@ its evidence completes, counted from discovery:
 | discovery, define | 60% |
 | discovery, define, decision | 90% |
 
-A phase counts as complete when none of its evaluated gates fails. Between two rungs the
-probability rises with the share of gates passed in the first incomplete phase:
+A phase counts as complete when at least one of its gates was evaluated and none fails (a
+phase with no mapped gate is not complete: evidence that cannot be seen is not evidence).
+Between two rungs the probability rises with the share of gates passed in the first
+incomplete phase:
 `p = ladder[k] + (ladder[k + 1] - ladder[k]) * passed_k / evaluated_k`, where `k` is the number
 of complete phases. Only the phases checked for the deal count (a discovery deal with its
 discovery gates all passed reads 30%). So a deal staged in `decision` whose discovery evidence is
@@ -67,11 +69,11 @@ def forecast_counts(
     if checked is None:
         return score, WON_PROBABILITY
     complete = 0
-    while complete < checked and not failed[complete]:
+    while complete < checked and evaluated[complete] and not failed[complete]:
         complete += 1
     if complete == checked:
         return score, LADDER[complete]
-    share = 1 - failed[complete] / evaluated[complete]
+    share = 1 - failed[complete] / evaluated[complete] if evaluated[complete] else 0.0
     low, high = LADDER[complete], LADDER[complete + 1]
     return score, round(low + (high - low) * share, 4)
 
@@ -87,6 +89,12 @@ def evidence_score(results: Iterable[GateResult]) -> float | None:
     evaluated, failed = tally(results)
     total = sum(evaluated)
     return (total - sum(failed)) / total if total else None
+
+
+def score_percent(results: Iterable[GateResult]) -> int | None:
+    """The evidence score as a whole percentage, 0-100; None when no gate was evaluated."""
+    score = evidence_score(results)
+    return None if score is None else round(score * 100)
 
 
 def evidence_probability(phase: Phase, results: Iterable[GateResult]) -> float | None:

@@ -28,6 +28,8 @@ from gates.spec import (
     DateWithinParams,
     EnumInParams,
     KeyPersonContactedParams,
+    KeyPersonMetParams,
+    OppositionParams,
     RoleParams,
     StanceAlignedParams,
 )
@@ -112,9 +114,38 @@ def field_present(gate: Gate) -> Probe:
     return probe
 
 
+def _holds_evidence(attribute: str) -> Callable[[DealSnapshot], Reasons]:
+    """`snapshot -> reasons` for one precondition: a yes/no is true, a number above zero, a
+    text real (not a placeholder), a date set. A precondition whose field is not mapped is not
+    asked for (an account without the field keeps the gate's own check)."""
+    get = attrgetter(attribute)
+    kind = family(attribute)
+    missing = _not_set(attribute)
+    placeholder = _placeholder_reasons(attribute)
+    no = (Reason("false", attribute=attribute),)
+    low = (Reason("not_positive", attribute=attribute),)
+
+    def check(snapshot: DealSnapshot) -> Reasons:
+        if attribute not in snapshot.mapped:
+            return PASS
+        value = get(snapshot)
+        if kind == "text":
+            return PASS if not is_placeholder(value) else placeholder(value)
+        if value is None:
+            return missing
+        if kind == "bool":
+            return PASS if value is True else no
+        if kind == "number":
+            return PASS if value > 0 else low
+        return PASS
+
+    return check
+
+
 @register("enum_in")
 def enum_in(gate: Gate) -> Probe:
-    """Passes when the value is one of `values`; a value in `rejected` fails as "rejected"."""
+    """Passes when the value is one of `values` and every further evidence attribute holds
+    evidence (`_holds_evidence`); a value in `rejected` fails as "rejected"."""
     params = EnumInParams.model_validate(thaw(gate.params))
     attribute = gate.evidence[0]
     get = attrgetter(attribute)
@@ -129,7 +160,7 @@ def enum_in(gate: Gate) -> Probe:
     rejected_reason = (Reason("rejected", attribute=attribute),)
     other = _kept(lambda value: (Reason("value", attribute=attribute, value=value),))
 
-    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+    def own(snapshot: DealSnapshot) -> Reasons:
         value = get(snapshot)
         if value is None:
             return missing
@@ -140,6 +171,18 @@ def enum_in(gate: Gate) -> Probe:
         if found in rejected:
             return rejected_reason
         return other(value)
+
+    preconditions = tuple(_holds_evidence(a) for a in gate.evidence[1:])
+    if not preconditions:
+        return lambda snapshot, now: own(snapshot)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        reasons = own(snapshot)
+        for check in preconditions:
+            failed = check(snapshot)
+            if failed:
+                reasons = (*reasons, *failed)
+        return reasons
 
     return probe
 
@@ -279,13 +322,21 @@ def key_person_contacted(gate: Gate) -> Probe:
     window = timedelta(days=params.within_days)
     absent = _no_role_reasons(params.roles)
     stale = _kept(
-        lambda last: (
-            Reason("not_contacted", roles=params.roles, days=params.within_days, last=last),
+        lambda last, person, role: (
+            Reason(
+                "not_contacted",
+                roles=params.roles,
+                days=params.within_days,
+                last=last,
+                person=person,
+                role=role,
+            ),
         )
     )
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         latest: datetime | None = None
+        who: KeyContact | None = None
         found = False
         for contact in snapshot.contacts:
             if contact.role not in roles:
@@ -299,10 +350,82 @@ def key_person_contacted(gate: Gate) -> Probe:
             if now - last <= window:
                 return PASS
             if latest is None or last > latest:
-                latest = last
+                latest, who = last, contact
         if not found:
             return absent(len(snapshot.contacts))
-        return stale(latest.date().isoformat() if latest is not None else None)
+        if latest is None or who is None:
+            return stale(None, None, None)
+        return stale(latest.date().isoformat(), _name(who), who.role)
+
+    return probe
+
+
+def _met(contact: KeyContact) -> bool:
+    return contact.last_contacted is not None
+
+
+@register("key_person_met")
+def key_person_met(gate: Gate) -> Probe:
+    """Passes when a contact with one of `roles` has a recorded contact, at any time: the
+    milestone "the key person has been met" (slide 56), not a contact frequency."""
+    roles_tuple = KeyPersonMetParams.model_validate(thaw(gate.params)).roles
+    roles = frozenset(roles_tuple)
+    absent = _no_role_reasons(roles_tuple)
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        members = [c for c in snapshot.contacts if c.role in roles]
+        if not members:
+            return absent(len(snapshot.contacts))
+        if any(_met(c) for c in members):
+            return PASS
+        return (Reason("not_met", roles=roles_tuple, names=tuple(_name(c) for c in members)),)
+
+    return probe
+
+
+@register("person_briefed")
+def person_briefed(gate: Gate) -> Probe:
+    """Passes when the flag is true and a contact with `role` is on the deal with a recorded
+    contact (the approver has really been met)."""
+    role = RoleParams.model_validate(thaw(gate.params)).role
+    flag = flag_true(gate)
+    absent = _no_role_reasons((role,))
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        reasons = flag(snapshot, now)
+        members = [c for c in snapshot.contacts if c.role is role]
+        if not members:
+            return (*reasons, *absent(len(snapshot.contacts)))
+        if not any(_met(c) for c in members):
+            names = tuple(_name(c) for c in members)
+            return (*reasons, Reason("not_met", roles=(role,), names=names))
+        return reasons
+
+    return probe
+
+
+@register("opposition_planned")
+def opposition_planned(gate: Gate) -> Probe:
+    """Passes when no contact with one of `roles` has one of `stances` (opposed), or the plan
+    to win them over (the text attribute) is real (slide 47: 反対派を説得する)."""
+    params = OppositionParams.model_validate(thaw(gate.params))
+    roles, stances = frozenset(params.roles), frozenset(params.stances)
+    plan = attrgetter(gate.evidence[1])
+    no_plan = _placeholder_reasons(gate.evidence[1])
+
+    def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
+        opposed = [c for c in snapshot.contacts if c.role in roles and c.stance in stances]
+        if not opposed:
+            return PASS
+        text = plan(snapshot)
+        if not is_placeholder(text):
+            return PASS
+        found = tuple(
+            Reason("stance", role=c.role, name=_name(c), stance=c.stance)
+            for c in opposed
+            if c.role is not None
+        )
+        return (*found, *no_plan(text))
 
     return probe
 
@@ -360,12 +483,18 @@ def compile_probe(gate: Gate) -> Probe:
     return KINDS[gate.kind](gate)
 
 
+# Kinds whose evidence after the first is a precondition, asked for only where it is mapped.
+PRECONDITION_KINDS = frozenset({"enum_in"})
+
+
 def needed(gate: Gate) -> frozenset[str]:
     """The evidence attributes that must be in `snapshot.mapped` for the gate to be evaluated.
 
-    Standard fields such as `close_date` exist in every account, so they are never needed.
+    Standard fields such as `close_date` exist in every account, so they are never needed; nor
+    are the preconditions of an `enum_in` gate (they count where they are mapped).
     """
-    return frozenset(a for a in gate.evidence if a not in STANDARD_ATTRIBUTES)
+    evidence = gate.evidence[:1] if gate.kind in PRECONDITION_KINDS else gate.evidence
+    return frozenset(a for a in evidence if a not in STANDARD_ATTRIBUTES)
 
 
 def not_mapped_reason(missing: frozenset[str]) -> str:

@@ -120,6 +120,9 @@ def to_gate(spec: GateSpec, source: str) -> Gate:
         enabled=spec.enabled,
         source=source,
         rule=spec.rule,
+        action=_text(spec.action),
+        ongoing=spec.ongoing,
+        qualifying=spec.qualifying,
     )
 
 

@@ -60,7 +60,11 @@ class Gate:
     """One gate: what it checks (`kind`, `evidence`, `params`) and what the rep reads about it.
 
     `rule` is the English sentence that states the check, for generated docs. `params` are
-    plain values (strings, numbers, tuples), read-only.
+    plain values (strings, numbers, tuples), read-only. `action` is the task's subject, an
+    action ("Confirm the budget"). An `ongoing` gate is a recurring check (contact frequency):
+    it is checked in every selling phase from its own on and is never a skipped step. A
+    `qualifying` gate is one of the few whose tasks go out while the deal's qualification
+    (pursue, pend or drop) is still open.
     """
 
     id: str
@@ -74,6 +78,13 @@ class Gate:
     enabled: bool = True
     source: str = ""
     rule: str = ""
+    action: Text = Text("")
+    ongoing: bool = False
+    qualifying: bool = False
+
+    def subject(self, lang: str) -> str:
+        """What the task asks, as an action (`action`), or the title when there is none."""
+        return self.action.get(lang) or self.title.get(lang)
 
     def __hash__(self) -> int:
         return hash((self.id, self.phase, self.kind, self.evidence, self.enabled, self.source))

@@ -81,6 +81,9 @@ class DealEvaluation:
     findings: tuple[Finding, ...]
     evidence_score: float | None  # share of evaluated gates passed, 0..1; None if none evaluated
     evidence_probability: float | None  # evidence-based win probability, 0..1
+    qualified: bool = True  # False: a discovery deal not yet decided "pursue" (few tasks only)
+    rank: str | None = None  # 確度 rank A-D from the course's milestones (gates/rank.py)
+    evaluated: int = 0  # how many gates were evaluated (passed or failed)
 
     @property
     def failing(self) -> tuple[GateResult, ...]:

@@ -52,6 +52,15 @@ class ProposalStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Qualification(StrEnum):
+    """The first decision of discovery (slides 52-54, 57): pursue, pend or drop the deal."""
+
+    PURSUE = "pursue"  # a project: worth the proposal work (プロジェクト)
+    PENDING = "pending"  # not now (ペンディング)
+    DROP = "drop"  # not worth it (廃棄)
+    UNKNOWN = "unknown"
+
+
 class Role(StrEnum):
     """Key person roles of the power map (slides 73-75)."""
 
@@ -119,6 +128,17 @@ EVIDENCE_ATTRIBUTES: dict[str, str] = {
     "delivery_owner": "text",
     "invoice_sent": "bool",
     "delivery_done": "bool",
+    "qualification": "enum:qualification",
+    "invited_to_propose": "bool",
+    "budget_amount": "number",
+    "budget_period": "text",
+    "staffing_outlook": "text",
+    "customer_team": "text",
+    "selection_criteria": "text",
+    "stakeholder_expectations": "text",
+    "gross_profit": "number",
+    "win_over_plan": "text",
+    "payment_received": "bool",
 }
 
 # Attributes that are not deal fields but still may be mapped or not.
@@ -165,6 +185,17 @@ class DealSnapshot(_Frozen):
     delivery_owner: str | None = None
     invoice_sent: bool | None = None
     delivery_done: bool | None = None
+    qualification: Qualification | None = None
+    invited_to_propose: bool | None = None
+    budget_amount: float | None = None
+    budget_period: str | None = None
+    staffing_outlook: str | None = None
+    customer_team: str | None = None
+    selection_criteria: str | None = None
+    stakeholder_expectations: str | None = None
+    gross_profit: float | None = None
+    win_over_plan: str | None = None
+    payment_received: bool | None = None
 
     contacts: tuple[KeyContact, ...] = ()
     tasks: tuple[DealTask, ...] = ()

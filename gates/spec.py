@@ -15,13 +15,19 @@ gates:
     why: {en: ..., ja: ...}
     how: {en: ..., ja: ...}
     enabled: true                 # optional
+    action: {en: Confirm the budget, ja: 予算を確認する}   # optional: the task's subject
+    ongoing: false                # optional: a recurring check, never a skipped step
+    qualifying: false             # optional: its task goes out before the deal is qualified
 ```
 
 Kinds, their evidence and params, and when they pass:
 
 - `field_present` (1 attribute): the value is set (text: not blank).
-- `enum_in` (1 enum or text attribute; `values`, `rejected`): the value is one of `values`
-  (text: trimmed, case-insensitive); a value in `rejected` fails with "<noun> rejected".
+- `enum_in` (1 enum or text attribute, then any further attributes; `values`, `rejected`): the
+  value is one of `values` (text: trimmed, case-insensitive); a value in `rejected` fails with
+  "<noun> rejected". Every further attribute must hold evidence too: a yes/no is true, a number
+  is above zero, a text is real, a date is set (the gate's precondition); a further attribute
+  that is not mapped is not asked for, so the gate stays evaluated without it.
 - `text_real` (1 text attribute): the text is not a placeholder (gates/placeholder.py).
 - `all_text_real` (1+ text attributes): no text is a placeholder.
 - `date_set` (1+ date attributes): every date is set.
@@ -31,6 +37,12 @@ Kinds, their evidence and params, and when they pass:
 - `role_present` (`contacts`; `role`): a contact with the role is on the deal.
 - `key_person_contacted` (`contacts`, `last_contacted`; `roles`, `within_days`): a contact
   with one of the roles was last contacted within N days.
+- `key_person_met` (`contacts`, `last_contacted`; `roles`): a contact with one of the roles
+  has a recorded contact, at any time (a milestone, not a frequency).
+- `person_briefed` (1 bool attribute, `contacts`, `last_contacted`; `role`): the flag is true
+  and a contact with the role is on the deal with a recorded contact.
+- `opposition_planned` (`contacts`, 1 text attribute; `roles`, `stances`): no contact with one
+  of the roles has one of the stances, or the text (the plan to win them over) is real.
 - `decision_process` (1 text attribute, `contacts`; `role`): the text is real and a contact
   with the role is on the deal.
 - `stance_aligned` (`contacts`; `role`, `stances`, `min_count`): at least `min_count`
@@ -46,12 +58,21 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gates.attributes import ATTRIBUTE_TYPES, CONTACTS, LAST_CONTACTED, family
-from gates.snapshot import ApprovalStatus, BudgetStatus, Phase, ProposalStatus, Role, Stance
+from gates.snapshot import (
+    ApprovalStatus,
+    BudgetStatus,
+    Phase,
+    ProposalStatus,
+    Qualification,
+    Role,
+    Stance,
+)
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "budget_status": tuple(BudgetStatus),
     "approval_status": tuple(ApprovalStatus),
     "proposal_status": tuple(ProposalStatus),
+    "qualification": tuple(Qualification),
 }
 
 _VALUE_TYPES = frozenset({"text", "date", "bool", "number", "enum"})
@@ -98,6 +119,17 @@ class KeyPersonContactedParams(_Strict):
     within_days: int = Field(90, ge=0, le=MAX_DAYS)
 
 
+class KeyPersonMetParams(_Strict):
+    roles: tuple[Role, ...] = Field((Role.DECISION_MAKER,), min_length=1)
+
+
+class OppositionParams(_Strict):
+    roles: tuple[Role, ...] = Field(
+        (Role.DECISION_MAKER, Role.APPROVER, Role.INFLUENCER), min_length=1
+    )
+    stances: tuple[Stance, ...] = Field((Stance.OPPONENT, Stance.NON_COOPERATIVE), min_length=1)
+
+
 class StanceAlignedParams(_Strict):
     role: Role = Role.INFLUENCER
     stances: tuple[Stance, ...] = Field((Stance.SUPPORTER, Stance.COOPERATOR), min_length=1)
@@ -117,6 +149,7 @@ class GateSpec(_Strict):
     # Evidence shape: one type set per slot; VARIADIC repeats the single slot (1 or more).
     SLOTS: ClassVar[tuple[frozenset[str], ...]] = ()
     VARIADIC: ClassVar[bool] = False
+    EXTRA: ClassVar[frozenset[str]] = frozenset()  # types of further attributes after SLOTS
     DEFAULT_EVIDENCE: ClassVar[tuple[str, ...]] = ()
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)
@@ -129,6 +162,9 @@ class GateSpec(_Strict):
     why: TextSpec | None = None
     how: TextSpec | None = None
     enabled: bool = True
+    action: TextSpec | None = None
+    ongoing: bool = False
+    qualifying: bool = False
 
     @field_validator("evidence")
     @classmethod
@@ -143,6 +179,8 @@ class GateSpec(_Strict):
             wanted = f"one or more {_describe_slot(cls.SLOTS[0])} attributes"
         else:
             slots = cls.SLOTS
+            if cls.EXTRA and len(evidence) > len(slots):
+                slots = slots + (cls.EXTRA,) * (len(evidence) - len(slots))
             wanted = ", ".join(_describe_slot(s) for s in slots)
         if not evidence or len(evidence) != len(slots):
             raise ValueError(f"needs {wanted}" if cls.VARIADIC else f"needs exactly: {wanted}")
@@ -160,6 +198,7 @@ class FieldPresentGate(GateSpec):
 
 class EnumInGate(GateSpec):
     SLOTS = (frozenset({"enum", "text"}),)
+    EXTRA = frozenset({"text", "date", "bool", "number"})
     kind: Literal["enum_in"]
     params: EnumInParams
 
@@ -222,6 +261,25 @@ class KeyPersonContactedGate(GateSpec):
     params: KeyPersonContactedParams = KeyPersonContactedParams()
 
 
+class KeyPersonMetGate(GateSpec):
+    SLOTS = (frozenset({CONTACTS}), frozenset({LAST_CONTACTED}))
+    DEFAULT_EVIDENCE = (CONTACTS, LAST_CONTACTED)
+    kind: Literal["key_person_met"]
+    params: KeyPersonMetParams = KeyPersonMetParams()
+
+
+class PersonBriefedGate(GateSpec):
+    SLOTS = (frozenset({"bool"}), frozenset({CONTACTS}), frozenset({LAST_CONTACTED}))
+    kind: Literal["person_briefed"]
+    params: RoleParams = RoleParams()
+
+
+class OppositionPlannedGate(GateSpec):
+    SLOTS = (frozenset({CONTACTS}), frozenset({"text"}))
+    kind: Literal["opposition_planned"]
+    params: OppositionParams = OppositionParams()
+
+
 class DecisionProcessGate(GateSpec):
     SLOTS = (frozenset({"text"}), frozenset({CONTACTS}))
     kind: Literal["decision_process"]
@@ -245,6 +303,9 @@ AnyGateSpec = Annotated[
     | FlagTrueGate
     | RolePresentGate
     | KeyPersonContactedGate
+    | KeyPersonMetGate
+    | PersonBriefedGate
+    | OppositionPlannedGate
     | DecisionProcessGate
     | StanceAlignedGate,
     Field(discriminator="kind"),
@@ -262,6 +323,9 @@ SPEC_BY_KIND: dict[str, type[GateSpec]] = {
         FlagTrueGate,
         RolePresentGate,
         KeyPersonContactedGate,
+        KeyPersonMetGate,
+        PersonBriefedGate,
+        OppositionPlannedGate,
         DecisionProcessGate,
         StanceAlignedGate,
     )

@@ -147,6 +147,14 @@ class CrmMapping:
         """The field map of an attribute, None when the attribute is not mapped."""
         return next((f for f in self.fields if f.attribute == attribute), None)
 
+    def attribute_fields(self) -> list[tuple[str, str]]:
+        """(attribute, CRM field) for every mapped deal attribute, and `last_contacted` with
+        its prefixed contact field."""
+        pairs = [(f.attribute, f.field) for f in self.fields]
+        if self.contacts.last_contacted:
+            pairs.append(("last_contacted", self.contacts.last_contacted))
+        return pairs
+
     def stage_phase(self, pipeline: str | None, stage: str) -> tuple[bool, Phase | None]:
         """(known, phase) of a stage: the pipeline's own map first, then the `"*"` map.
         `known` is False when no map names the stage; a known phase of None is closed lost."""

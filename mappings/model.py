@@ -39,6 +39,7 @@ from gates.snapshot import (
     BudgetStatus,
     Phase,
     ProposalStatus,
+    Qualification,
     Role,
     Stance,
 )
@@ -59,10 +60,14 @@ STANDARD_ATTRIBUTES: dict[str, str] = {
 
 ATTRIBUTE_TYPES: dict[str, str] = {**STANDARD_ATTRIBUTES, **EVIDENCE_ATTRIBUTES}
 
-ENUMS: dict[str, type[BudgetStatus] | type[ApprovalStatus] | type[ProposalStatus]] = {
+ENUMS: dict[
+    str,
+    type[BudgetStatus] | type[ApprovalStatus] | type[ProposalStatus] | type[Qualification],
+] = {
     "enum:budget_status": BudgetStatus,
     "enum:approval_status": ApprovalStatus,
     "enum:proposal_status": ProposalStatus,
+    "enum:qualification": Qualification,
 }
 
 NO_PHASE = "none"  # a stage whose deals are in no phase (closed lost)

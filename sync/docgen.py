@@ -17,6 +17,16 @@ from pydantic_core import PydanticUndefined
 from gates import load_catalog
 from gates.placeholder import PLACEHOLDERS
 from sync.starter import iter_keys
+from sync.texts import fill_fields
+
+# Where the course puts each phase (slide 55 names all five).
+PHASE_SLIDES = {
+    "discovery": "slides 52-57 (発見: separate projects from mere opportunities)",
+    "define": "slides 55, 62-70 (定義: shape the proposal, up to the approval request 稟議起案)",
+    "decision": "slides 55, 71-79 (決定: win the key persons over, see the approval through)",
+    "delivery": "slides 55, 80-85 (デリバリー: support the PM; ends when the invoice is sent)",
+    "maintenance": "slides 11, 86-89 (維持: payment, keep the relationship, watch for change)",
+}
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -71,6 +81,27 @@ def gates_md() -> str:
         "its task is high priority and the audit flags the deal as *stage ahead of evidence*.",
         "A won deal (delivery, maintenance) is checked against its own phase's gates only. A gate",
         "whose evidence is not mapped for your CRM is `not_evaluated` and writes no task.",
+        "An *ongoing* gate (contact frequency) is checked in every selling phase from its own on",
+        "and is never a skipped step. While a discovery deal's qualification is not `pursue`,",
+        "only its *qualifying* gates write tasks (slides 52-54, 57). A task's subject is the",
+        "gate's action; its fields are named by the label the CRM shows for them (below:",
+        "dealgate's default labels). A failing gate whose only reason is one empty field that an",
+        "earlier failing gate also names writes no task of its own: that task names both steps.",
+        "",
+        "**確度 rank** (slides 50, 54, 55, 71), the same criteria for every deal, from the",
+        "decisive evidence only (decision maker, budget, approval status; no time-based check):",
+        "",
+        "| rank | milestone |",
+        "|---|---|",
+        "| D | an opportunity: no decision maker (D) on the deal, or the budget not confirmed; "
+        "or the approval (稟議) was rejected |",
+        "| C | a project: a decision maker (D) is identified and the budget is confirmed "
+        "(slide 54) |",
+        "| B | C, and the approval request is drafted or in review (稟議起案, slides 55, 62) |",
+        "| A | C, and the approval is granted (稟議決裁, slide 71) |",
+        "",
+        "Evidence whose field is not mapped counts as missing; won deals are not ranked. Each",
+        "deal's evaluation carries its rank and the number of gates actually evaluated.",
         "",
         "Text evidence counts only when it says something. A *placeholder* fails: after",
         "trimming whitespace and trailing `.`, `!`, `?`, a text that is empty or",
@@ -85,7 +116,13 @@ def gates_md() -> str:
             "",
             f"**{gate.title.en}** / {gate.title.ja}",
             "",
+            f"- Phase: {gate.phase.value}, {PHASE_SLIDES[gate.phase.value]}",
         ]
+        marks = [m for m, on in (("ongoing", gate.ongoing), ("qualifying", gate.qualifying)) if on]
+        if marks:
+            lines += [f"- Marked: {', '.join(marks)}"]
+        if gate.action.en:
+            lines += [f"- Task subject: {gate.action.en} / {gate.action.ja}"]
         rule = getattr(gate, "rule", "")
         if rule:
             lines += [f"- Passes when: {rule}"]
@@ -96,7 +133,7 @@ def gates_md() -> str:
             lines += [f"- Parameters: {params}"]
         lines += [
             f"- Why it matters: {gate.why.en} ({gate.why.ja})",
-            f"- The task asks: {gate.how.en}",
+            f"- The task asks: {fill_fields(gate.how.en, 'en')}",
             "",
         ]
     return "\n".join(lines)

@@ -34,7 +34,7 @@ from sync.cycle import CycleReport
 from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.fingerprint import method_fingerprint
 from sync.logs import get_logger
-from sync.metadata import CrmMetadata
+from sync.metadata import CrmMetadata, attribute_labels
 from sync.planner import (
     DealPlan,
     DealState,
@@ -196,7 +196,8 @@ class _Cycle:
             else e.connector.read_changed(spec, cursor)
         )
         self.tracked = e.store.tracked_deals()
-        ctx = PlanContext(policy, {g.id: g for g in e.catalog.gates}, owners, self.now)
+        labels = attribute_labels(e.mapping, e.metadata.labels)
+        ctx = PlanContext(policy, {g.id: g for g in e.catalog.gates}, owners, self.now, labels)
         verdicts = self._verdicts(ctx, existing)
         run = EvaluationRun()
 

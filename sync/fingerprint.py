@@ -32,6 +32,7 @@ def _gate(gate: Gate) -> list[Any]:
         gate.enabled,
         [gate.title.get("en"), gate.title.get("ja")],
         [gate.why.get("en"), gate.how.get("en"), gate.why.get("ja"), gate.how.get("ja")],
+        [gate.action.get("en"), gate.action.get("ja"), gate.ongoing, gate.qualifying],
     ]
 
 

@@ -9,9 +9,11 @@ again and gives those tasks to the fallback owner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from connector.base import Connector, Owner, StageInfo
+from mappings import CrmMapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,9 +21,23 @@ class CrmMetadata:
     stages: dict[tuple[str | None, str], StageInfo]
     owners: dict[str, Owner]
     existing: set[str]
+    labels: dict[str, str] = field(default_factory=dict)  # field name -> the CRM's label
 
     @classmethod
     def read(cls, connector: Connector) -> CrmMetadata:
-        """Read the stages, owners and existing deal fields (a few API calls)."""
+        """Read the stages, owners and existing deal fields with their labels (a few API
+        calls; the labels come with the fields)."""
         stages = {(s.pipeline, s.stage): s for s in connector.stages()}
-        return cls(stages, connector.owners(), connector.existing_fields())
+        existing = connector.existing_fields()
+        return cls(stages, connector.owners(), existing, connector.field_labels())
+
+
+def attribute_labels(mapping: CrmMapping, labels: Mapping[str, str]) -> dict[str, str]:
+    """attribute -> the label the CRM shows for the field the mapping puts behind it (tasks
+    name fields this way); attributes whose field has no known label are left out."""
+    found: dict[str, str] = {}
+    for attribute, name in mapping.attribute_fields():
+        label = labels.get(name)
+        if label:
+            found[attribute] = label
+    return found

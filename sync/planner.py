@@ -20,6 +20,11 @@ Rules (docs/design.md sections 3 and 5):
   is found completed starts it at its completion time. No task for that gate before it ends.
 - Owner: the deal owner when active, else `tasks.fallback_owner` (unless it is known inactive),
   else no task and a `no_owner` finding.
+- One cause, one task: a failing gate whose only reason is one empty field (`not_set`) that an
+  earlier failing gate of the deal also names gets no task of its own; the earlier gate's task
+  names both steps (filling the field closes both).
+- Qualification first (slides 52-54, 57): while a discovery deal is not yet qualified
+  (`DealEvaluation.qualified` False), only its `qualifying` gates get tasks.
 - New tasks per owner over a rolling 24 hours are capped (`OwnerQuota`); the rest are deferred,
   highest priority first: skipped-phase gates, then phase order, then catalog order, then the
   order deals came in.
@@ -102,6 +107,9 @@ class PlannedGate(GateWording, Protocol):
     @property
     def phase(self) -> Phase: ...
 
+    @property
+    def qualifying(self) -> bool: ...
+
 
 @dataclass(frozen=True, slots=True)
 class PlanContext:
@@ -111,6 +119,7 @@ class PlanContext:
     gates: Mapping[str, PlannedGate]  # catalog order
     owners: Mapping[str, Owner]
     now: datetime
+    labels: Mapping[str, str] = field(default_factory=dict)  # attribute -> the CRM's field label
 
     @property
     def catalog_order(self) -> dict[str, int]:
@@ -134,6 +143,37 @@ def resolve_owner(
 def priority_rank(result: GateResult, catalog_index: int) -> tuple[int, int, int]:
     """Sort key of a new task, lower first."""
     return (0 if result.skipped_phase else 1, PHASE_ORDER[result.phase], catalog_index)
+
+
+def _empty_field(result: GateResult) -> str | None:
+    """The attribute when the gate's one and only reason is that this field is empty."""
+    if len(result.reasons) != 1:
+        return None
+    reason = result.reasons[0]
+    if getattr(reason, "code", None) != "not_set":
+        return None
+    attribute = reason.params.get("attribute")  # type: ignore[attr-defined]
+    return attribute if isinstance(attribute, str) else None
+
+
+def shared_causes(results: Sequence[GateResult]) -> dict[str, str]:
+    """gate id -> the id of the earlier failing gate whose task covers it: the gate fails only
+    because one field is empty, and that earlier gate names the same empty field."""
+    covered: dict[str, str] = {}
+    empty_by: dict[str, str] = {}  # attribute -> first failing gate naming it as not set
+    for result in results:
+        if result.outcome is not Outcome.FAILED:
+            continue
+        only = _empty_field(result)
+        if only is not None and only in empty_by:
+            covered[result.gate_id] = empty_by[only]
+            continue
+        for reason in result.reasons:
+            if getattr(reason, "code", None) == "not_set":
+                attribute = reason.params.get("attribute")  # type: ignore[attr-defined]
+                if isinstance(attribute, str):
+                    empty_by.setdefault(attribute, result.gate_id)
+    return covered
 
 
 def _reconcile_ledger(
@@ -226,6 +266,11 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
     due = (ctx.now + timedelta(days=ctx.policy.due_in_days)).date()
     lang = ctx.policy.language
     unowned = 0
+    covered = shared_causes(evaluation.results)
+    also: dict[str, list[PlannedGate]] = defaultdict(list)
+    for gate_id, by in covered.items():
+        if gate_id in ctx.gates:
+            also[by].append(ctx.gates[gate_id])
     for result in evaluation.results:
         gate_id = result.gate_id
         open_tasks = open_by_gate.get(gate_id, [])
@@ -237,7 +282,7 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
             continue
         if len(open_tasks) > 1:
             plan.duplicates.append(gate_id)
-        if open_tasks or gate_id in pending:
+        if open_tasks or gate_id in pending or gate_id in covered:
             continue
         if gate_id in snoozed_until:
             plan.snoozed.append(gate_id)
@@ -245,6 +290,8 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
         gate = ctx.gates.get(gate_id)
         if gate is None:  # the catalog no longer has it: nothing to say in a task
             continue
+        if not evaluation.qualified and not gate.qualifying:
+            continue  # the deal is not yet qualified: only the tasks that decide it
         if not owner_resolved:
             owner = resolve_owner(deal.owner_id, ctx.owners, ctx.policy.fallback_owner)
             owner_resolved = True
@@ -257,7 +304,16 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
             owner_id=owner,
             subject=task_subject(gate, lang),
             body=task_body(
-                gate, result.reasons, deal.name, lang, closes_itself=ctx.policy.close_when_passed
+                gate,
+                result.reasons,
+                deal.name,
+                lang,
+                closes_itself=ctx.policy.close_when_passed,
+                fields=ctx.labels,
+                skipped=(result.phase.value, evaluation.phase.value)
+                if result.skipped_phase
+                else None,
+                also=also.get(gate_id, ()),
             ),
             due=due,
             priority=Priority.HIGH if result.skipped_phase else Priority.NORMAL,

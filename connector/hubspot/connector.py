@@ -71,6 +71,7 @@ class HubSpotConnector:
         self._now = now
         self._writer = TaskWriter(self.transport, now)
         self._stages: tuple[float, list[StageInfo]] | None = None
+        self._labels: dict[str, str] | None = None
 
     @property
     def api_calls(self) -> int:
@@ -152,9 +153,18 @@ class HubSpotConnector:
         contacts = self.transport.call(
             "contact properties", "properties", "get_all", vocab.CONTACTS
         )
-        fields = {str(p["name"]) for p in deals.get("results") or []}
-        fields |= {f"contact.{p['name']}" for p in contacts.get("results") or []}
-        return fields
+        labels = {str(p["name"]): str(p.get("label") or "") for p in deals.get("results") or []}
+        labels |= {
+            f"contact.{p['name']}": str(p.get("label") or "") for p in contacts.get("results") or []
+        }
+        self._labels = {name: label for name, label in labels.items() if label}
+        return set(labels)
+
+    def field_labels(self) -> dict[str, str]:
+        """Property labels by name (`contact.` for contact properties), as HubSpot shows them."""
+        if self._labels is None:
+            self.existing_fields()
+        return dict(self._labels or {})
 
     @guarded
     def install_schema(self, dry_run: bool = False) -> list[str]:

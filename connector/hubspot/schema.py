@@ -96,6 +96,17 @@ DEAL_PROPERTIES: tuple[DealProperty, ...] = (
     _prop("delivery_owner", "Delivery owner", "text"),
     _prop("invoice_sent", "Invoice sent", "checkbox"),
     _prop("delivery_done", "Delivery done", "checkbox"),
+    _prop("qualification", "Qualification", "picklist", ("pursue", "pending", "drop")),
+    _prop("invited_to_propose", "Invited to propose", "checkbox"),
+    _prop("budget_amount", "Budget amount", "number"),
+    _prop("budget_period", "Budget period", "text"),
+    _prop("staffing_outlook", "Staffing outlook", "text"),
+    _prop("customer_team", "Customer project team", "text"),
+    _prop("selection_criteria", "Partner selection criteria", "text"),
+    _prop("stakeholder_expectations", "Stakeholder expectations", "text"),
+    _prop("gross_profit", "Gross profit", "number"),
+    _prop("win_over_plan", "Plan to win over opponents", "text"),
+    _prop("payment_received", "Payment received", "checkbox"),
 )
 
 VERDICT_NOTE = "Written by dealgate (its verdict on the deal); edits are overwritten."

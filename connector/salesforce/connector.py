@@ -86,6 +86,13 @@ class SalesforceConnector:
         return self._metadata.existing_fields()
 
     @guarded
+    def field_labels(self) -> dict[str, str]:
+        """Opportunity and `contact.` field labels, from the describes of `existing_fields`."""
+        if self._metadata.labels is None:
+            self._metadata.existing_fields()
+        return dict(self._metadata.labels or {})
+
+    @guarded
     def stages(self) -> list[StageInfo]:
         """Opportunity stages (org-wide: pipeline None)."""
         return self._metadata.stages()

@@ -77,11 +77,21 @@ def field_names(describe: Mapping[str, Any], prefix: str = "") -> set[str]:
     }
 
 
+def field_labels(describe: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """The field labels of a describe answer (as Setup and page layouts show them), by name."""
+    return {
+        prefix + str(item["name"]): str(item["label"])
+        for item in describe.get("fields") or []
+        if isinstance(item, Mapping) and item.get("name") and item.get("label")
+    }
+
+
 class Metadata:
     """Reads the org's metadata through one client."""
 
     def __init__(self, client: SalesforceClient) -> None:
         self.client = client
+        self.labels: dict[str, str] | None = None  # filled by existing_fields
 
     def stages(self) -> list[StageInfo]:
         """Every opportunity stage, in the org's order."""
@@ -94,9 +104,12 @@ class Metadata:
     def existing_fields(self) -> set[str]:
         """Opportunity fields by name, contact-role fields as `link.X`, contact fields as
         `contact.X` (the convention shared with mappings)."""
-        names = field_names(self.client.describe(soql.OPPORTUNITY))
+        deal = self.client.describe(soql.OPPORTUNITY)
+        contact = self.client.describe(soql.CONTACT)
+        names = field_names(deal)
         names |= field_names(self.client.describe(soql.CONTACT_ROLE), LINK_PREFIX)
-        names |= field_names(self.client.describe(soql.CONTACT), CONTACT_PREFIX)
+        names |= field_names(contact, CONTACT_PREFIX)
+        self.labels = field_labels(deal) | field_labels(contact, CONTACT_PREFIX)
         return names
 
     def check(self) -> list[str]:

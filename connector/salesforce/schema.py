@@ -52,6 +52,8 @@ def _field(
     if kind == "date":
         return CustomField(sobject, api_name, "Date", label, attribute=attribute)
     if kind == "number":
+        return CustomField(sobject, api_name, "Number(16, 2)", label, attribute=attribute)
+    if kind == "count":  # a whole number of at most three digits: a score or a count of gates
         return CustomField(sobject, api_name, "Number(3, 0)", label, attribute=attribute)
     if kind == "datetime":
         return CustomField(sobject, api_name, "Date/Time", label, attribute=attribute)
@@ -90,6 +92,17 @@ CUSTOM_FIELDS: tuple[CustomField, ...] = (
     _field("delivery_owner", "text", "Delivery owner"),
     _field("invoice_sent", "checkbox", "Invoice sent"),
     _field("delivery_done", "checkbox", "Delivery done"),
+    _field("qualification", "picklist", "Qualification", values=("pursue", "pending", "drop")),
+    _field("invited_to_propose", "checkbox", "Invited to propose"),
+    _field("budget_amount", "number", "Budget amount"),
+    _field("budget_period", "text", "Budget period"),
+    _field("staffing_outlook", "text area", "Staffing outlook"),
+    _field("customer_team", "text area", "Customer project team"),
+    _field("selection_criteria", "text area", "Partner selection criteria"),
+    _field("stakeholder_expectations", "text area", "Stakeholder expectations"),
+    _field("gross_profit", "number", "Gross profit"),
+    _field("win_over_plan", "text area", "Plan to win over opponents"),
+    _field("payment_received", "checkbox", "Payment received"),
     _field(
         "stance",
         "picklist",
@@ -105,9 +118,9 @@ PHASES = ("discovery", "define", "decision", "delivery", "maintenance")
 # The verdict dealgate writes on each opportunity (docs/design.md section 5).
 VERDICT_FIELDS: tuple[CustomField, ...] = (
     _field("phase", "picklist", "dealgate phase", name="Dealgate_Phase__c", values=PHASES),
-    _field("evidence_score", "number", "dealgate evidence score",
+    _field("evidence_score", "count", "dealgate evidence score",
            name="Dealgate_Evidence_Score__c"),
-    _field("missing_steps", "number", "dealgate missing steps", name="Dealgate_Missing_Steps__c"),
+    _field("missing_steps", "count", "dealgate missing steps", name="Dealgate_Missing_Steps__c"),
     _field("next_step", "text", "dealgate next step", name="Dealgate_Next_Step__c"),
     _field("stage_ahead", "checkbox", "dealgate stage ahead of evidence",
            name="Dealgate_Stage_Ahead__c"),

@@ -129,6 +129,9 @@ class MemoryConnector:
         self.calls.append("existing_fields")
         return set(self.fields)
 
+    def field_labels(self) -> dict[str, str]:
+        return {}
+
     def stages(self) -> list[StageInfo]:
         self.calls.append("stages")
         return list(STAGES)

@@ -61,6 +61,8 @@ REASON_SAMPLES: dict[str, dict[str, Any]] = {
     "stance": {"role": Role.INFLUENCER, "name": "佐藤 健", "stance": Stance.OPPONENT},
     "not_contacted": {"roles": tuple(Role), "days": 90, "last": "2026-05-11"},
     "not_mapped": {"attributes": ("budget_status",)},
+    "not_positive": {"attribute": "gross_profit"},
+    "not_met": {"roles": (Role.APPROVER,), "names": ("佐藤 健",)},
 }
 
 # The CRM's data in the scenario, and the machine words that stay as they are.

@@ -30,5 +30,5 @@ def test_hubspot_example_maps_the_renewals_pipeline_and_adds_a_gate() -> None:
     assert mapping.stage_phase("renewals", "renewal_quoted") == (True, Phase.DECISION)
     assert mapping.stage_phase("default", "closedwon") == (True, Phase.DELIVERY)  # still there
     assert catalog.get("champion_identified").phase is Phase.DEFINE
-    assert catalog.get("key_person_contacted").params["within_days"] == 60
+    assert catalog.get("key_person_in_touch").params["within_days"] == 60
     assert not catalog.get("competition_known").enabled

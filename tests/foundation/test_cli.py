@@ -82,12 +82,12 @@ def test_gates_list_never_cuts_an_id_off_a_terminal() -> None:
 
 def test_gates_list_as_json_and_csv() -> None:
     listed = json.loads(runner.invoke(app, ["gates", "list", "--format", "json"]).output)
-    assert len(listed) == 23 and listed[0] == {
+    assert len(listed) == 32 and listed[1] == {
         "id": "scope_confirmed",
         "phase": "discovery",
         "title": "Project scope confirmed (what the customer has in mind)",
         "enabled": True,
     }
     lines = runner.invoke(app, ["gates", "list", "-f", "csv", "--lang", "ja"]).output.splitlines()
-    assert lines[0] == "id,phase,title,enabled" and len(lines) == 24
-    assert lines[1].startswith("scope_confirmed,discovery,プロジェクト実施内容を確認")
+    assert lines[0] == "id,phase,title,enabled" and len(lines) == 33
+    assert lines[2].startswith("scope_confirmed,discovery,プロジェクト実施内容を確認")

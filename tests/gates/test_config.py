@@ -38,25 +38,25 @@ stale_team = (person("d1", Role.DECISION_MAKER, days_ago=100), person("a1", Role
 
 
 def test_param_override_changes_the_check() -> None:
-    assert failing(load_catalog(), contacts=stale_team[:1]) == ["key_person_contacted"]
-    relaxed = load_catalog(overrides={"key_person_contacted": {"params": {"within_days": 120}}})
+    assert failing(load_catalog(), contacts=stale_team[:1]) == ["key_person_in_touch"]
+    relaxed = load_catalog(overrides={"key_person_in_touch": {"params": {"within_days": 120}}})
     assert failing(relaxed, contacts=stale_team[:1]) == []
-    assert relaxed.get("key_person_contacted").params["within_days"] == 120
-    assert relaxed.get("key_person_contacted").params["roles"] == ("D", "A", "I")
+    assert relaxed.get("key_person_in_touch").params["within_days"] == 120
+    assert relaxed.get("key_person_in_touch").params["roles"] == ("D", "A", "I")
 
 
 def test_overrides_accept_the_settings_objects() -> None:
     settings = parse_settings(
         "crm: hubspot\nhubspot: {access_token: x}\n"
         "gates:\n  overrides:\n    invoice_sent: {enabled: false}\n"
-        "    key_person_contacted: {params: {within_days: 7}}\n",
+        "    key_person_in_touch: {params: {within_days: 7}}\n",
         env={},
     )
     overrides = settings.gates.overrides
     assert isinstance(overrides["invoice_sent"], GateOverride)
     catalog = load_catalog(overrides=overrides)
     assert not catalog.get("invoice_sent").enabled
-    assert catalog.get("key_person_contacted").params["within_days"] == 7
+    assert catalog.get("key_person_in_touch").params["within_days"] == 7
     assert ("invoice_sent", "delivery", "Invoice sent", False) in gate_rows(catalog)
 
 
@@ -111,10 +111,10 @@ def test_pipeline_overrides_apply_to_that_pipeline_only() -> None:
             id="kind-without-params",
         ),
         pytest.param(
-            {"key_person_contacted": {"params": {"within_days": -1}}},
+            {"key_person_in_touch": {"params": {"within_days": -1}}},
             {},
             [
-                "gates.overrides.key_person_contacted.params.within_days: "
+                "gates.overrides.key_person_in_touch.params.within_days: "
                 "Input should be greater than or equal to 0 (got -1)"
             ],
             id="bad-param-value",
@@ -169,9 +169,11 @@ gates:
 
 def test_user_gates_come_after_the_builtin_ones(tmp_path: Path) -> None:
     catalog = load_catalog([write(tmp_path, GOOD)])
-    assert len(catalog.gates) == 24 and catalog.gates[-1].id == "approver_known"
+    assert len(catalog.gates) == 33 and catalog.gates[-1].id == "approver_known"
     assert failing(catalog, Phase.DECISION, contacts=(person("d", Role.DECISION_MAKER),)) == [
+        "approver_identified",
         "influencers_aligned",
+        "decision_maker_briefed",
         "approver_known",
     ]
     assert gate_rows(catalog, "ja")[-1] == ("approver_known", "decision", "承認権限者を特定", True)
@@ -230,7 +232,8 @@ def test_every_problem_of_a_gate_file_is_listed_with_file_and_line(tmp_path: Pat
         "(one of discovery, define, decision, delivery, maintenance)",
         f"{path}:9: gate 'scoring': kind: unknown kind 'lead_score_above' (known: "
         "all_text_real, date_set, date_within, decision_process, enum_in, field_present, "
-        "flag_true, key_person_contacted, role_present, stance_aligned, text_real)",
+        "flag_true, key_person_contacted, key_person_met, opposition_planned, person_briefed, "
+        "role_present, stance_aligned, text_real)",
         f"{path}:14: gate 'budget_owner': evidence: unknown attribute 'budget_owner'",
         f"{path}:25: gate 'dated': evidence: 'scope' is text, expected date",
         f"{path}:26: gate 'dated': params.colour: unknown key",
@@ -313,4 +316,4 @@ def test_unreadable_gate_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["", "gates:\n", "gates: []\n"], ids=["blank", "null", "empty"])
 def test_empty_gate_file_adds_nothing(tmp_path: Path, text: str) -> None:
-    assert len(load_catalog([write(tmp_path, text)])) == 23
+    assert len(load_catalog([write(tmp_path, text)])) == 32

@@ -12,8 +12,8 @@ from gates.snapshot import Phase
 from tests.gates.builders import NOW, TODAY, deal
 
 CATALOG = load_catalog()
-DISCOVERY_GATES = 8
-DEFINE_GATES = 6
+DISCOVERY_GATES = 12
+DEFINE_GATES = 9
 
 
 def forecast(phase: Phase, **changes: Any) -> tuple[float | None, float | None]:
@@ -25,7 +25,14 @@ def forecast(phase: Phase, **changes: Any) -> tuple[float | None, float | None]:
     return evaluation.evidence_score, evaluation.evidence_probability
 
 
-half_discovery = {"scope": "TBD", "reason": "TBD", "competitors": "-", "order_date": None}
+half_discovery = {
+    "scope": "TBD",
+    "reason": "TBD",
+    "competitors": "-",
+    "order_date": None,
+    "invited_to_propose": False,
+    "staffing_outlook": "?",
+}
 
 
 @pytest.mark.parametrize(
@@ -40,22 +47,23 @@ half_discovery = {"scope": "TBD", "reason": "TBD", "competitors": "-", "order_da
         pytest.param(
             Phase.DECISION,
             half_discovery,
-            16 / 20,
+            22 / 28,
             round(0.10 + 0.20 * 0.5, 4),
             id="stage-ahead-judged-by-evidence",
         ),
         pytest.param(
             Phase.DEFINE,
+            # the proposal fails too: its precondition (technical fit, staffing) is missing
             {"technical_fit": False, "delivery_capacity": False, "schedule_prepared": False},
-            11 / 14,
-            round(0.30 + 0.30 * 0.5, 4),
+            17 / 21,
+            round(0.30 + 0.30 * 5 / 9, 4),
             id="define-half",
         ),
         pytest.param(
             Phase.DECISION,
             {"approval_status": "rejected"},
-            19 / 20,
-            round(0.60 + 0.30 * 5 / 6, 4),
+            27 / 28,
+            round(0.60 + 0.30 * 6 / 7, 4),
             id="decision-one-short",
         ),
         pytest.param(Phase.DELIVERY, {}, 1.0, 1.0, id="won"),

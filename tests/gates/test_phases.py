@@ -88,8 +88,14 @@ DECISION = [gate_id for gate_id, phase in PHASE_OF.items() if phase is Phase.DEC
     ("phase", "checked", "own"),
     [
         pytest.param(Phase.DISCOVERY, SELLING, SELLING, id="discovery"),
-        pytest.param(Phase.DEFINE, SELLING + DEFINE, DEFINE, id="define"),
-        pytest.param(Phase.DECISION, SELLING + DEFINE + DECISION, DECISION, id="decision"),
+        # key_person_in_touch is ongoing (contact frequency): never a skipped step
+        pytest.param(Phase.DEFINE, SELLING + DEFINE, ["key_person_in_touch", *DEFINE], id="define"),
+        pytest.param(
+            Phase.DECISION,
+            SELLING + DEFINE + DECISION,
+            ["key_person_in_touch", *DECISION],
+            id="decision",
+        ),
         pytest.param(
             Phase.DELIVERY,
             ["delivery_owner_assigned", "invoice_sent"],
@@ -98,8 +104,8 @@ DECISION = [gate_id for gate_id, phase in PHASE_OF.items() if phase is Phase.DEC
         ),
         pytest.param(
             Phase.MAINTENANCE,
-            ["key_person_recent_contact"],
-            ["key_person_recent_contact"],
+            ["payment_received", "key_person_recent_contact"],
+            ["payment_received", "key_person_recent_contact"],
             id="maintenance-own-only",
         ),
     ],

@@ -67,69 +67,70 @@ JA_CASES = [
     (
         "decision_process_known",
         {"contacts": TEAM[1:]},
-        "コンタクト2名の中に意思決定者 (D) がいません",
+        "コンタクト2名の中に意思決定者（D）がいません",
     ),
     (
         "decision_process_known",
         {"contacts": ()},
-        "意思決定者 (D) がいません (商談にコンタクトが登録されていません)",
+        "意思決定者（D）がいません（案件にコンタクトが登録されていません）",
     ),
     (
         "key_person_recent_contact",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=200),)},
-        f"キーパーソンと90日以内に接触していません (最終接触日: {last_200})",
+        "キーパーソンと90日以内に接触していません"
+        f"（最終接触：意思決定者（D）のPerson d1さん、{last_200}）",
     ),
     (
-        "key_person_contacted",
+        "key_person_in_touch",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=None),)},
-        "キーパーソンと90日以内に接触していません (最終接触日: 記録なし)",
+        "キーパーソンと90日以内に接触していません（最終接触日：記録なし）",
     ),
     (
         "influencers_aligned",
         {"contacts": (person("i1", Role.INFLUENCER, Stance.OPPONENT, name="Sato"),)},
-        "影響力保持者 Sato さんのスタンスが反対者 (×) です",
+        "影響力保持者（I）のSatoさんのスタンスが反対者（×）です",
     ),
     (
         "influencers_aligned",
         {"contacts": (person("i1", Role.INFLUENCER, None, name="Hoshi"),)},
-        "影響力保持者 Hoshi さんのスタンスが不明です",
+        "影響力保持者（I）のHoshiさんのスタンスが不明です",
     ),
     # User gates: the kinds the catalog does not use.
     (
         "two_supporters",
         {"contacts": (person("i1", Role.INFLUENCER),)},
-        "影響力保持者 (I) が1名のみです (2名必要)",
+        "影響力保持者（I）が1名のみです（2名必要）",
     ),
     (
         "order_soon",
         {"order_date": TODAY + timedelta(days=45)},
-        f"「発注予定日」({jday(TODAY + timedelta(days=45))}) が今後30日以内ではありません",
+        f"「発注予定日」（{jday(TODAY + timedelta(days=45))}）が今後30日以内ではありません",
     ),
     (
         "started_recently",
         {"project_start": TODAY - timedelta(days=11)},
-        f"「プロジェクト開始日」({jday(TODAY - timedelta(days=11))}) が過去10日以内ではありません",
+        f"「プロジェクト開始日」（{jday(TODAY - timedelta(days=11))}）が過去10日以内ではありません",
     ),
     (
         "order_near",
         {"order_date": TODAY + timedelta(days=6)},
-        f"「発注予定日」({jday(TODAY + timedelta(days=6))}) が今日の前後5日以内ではありません",
+        f"「発注予定日」（{jday(TODAY + timedelta(days=6))}）が今日の前後5日以内ではありません",
     ),
     (
         "decision_maker_met_monthly",
         {"contacts": (person("d1", Role.DECISION_MAKER, days_ago=31),)},
-        "意思決定者 (D) と30日以内に接触していません "
-        f"(最終接触日: {jday(NOW - timedelta(days=31))})",
+        "意思決定者（D）と30日以内に接触していません"
+        f"（最終接触：意思決定者（D）のPerson d1さん、{jday(NOW - timedelta(days=31))}）",
     ),
     (
         "approver_known",
         {"contacts": (person("x", None),)},
-        "コンタクト1名の中に承認権限者 (A) がいません",
+        "コンタクト1名の中に承認権限者（A）がいません",
     ),
     (
         "approver_known",
         {"mapped": unmapped("contacts")},
-        "CRM の項目にマッピングされていません: contacts",
+        "CRM の項目にマッピングされていません：contacts",
     ),
 ]
 
@@ -172,7 +173,7 @@ def test_reasons_stay_english_strings_for_the_audit() -> None:
 )
 def test_reasons_survive_copies_and_pickling(clone: Any) -> None:
     [reason] = reasons(
-        "key_person_contacted", contacts=(person("d1", Role.DECISION_MAKER, days_ago=None),)
+        "key_person_in_touch", contacts=(person("d1", Role.DECISION_MAKER, days_ago=None),)
     )
     twin = clone(reason)
     assert isinstance(twin, Reason) and twin == reason
@@ -191,6 +192,8 @@ def test_every_attribute_has_a_japanese_name() -> None:
 @pytest.mark.parametrize("gate", CATALOG.gates, ids=lambda gate: gate.id)
 def test_reasons_name_fields_as_the_task_does(gate: Any) -> None:
     # A Japanese task says what is missing with the same field names as its "how" line.
+    # Both name a field through `{attribute}`, which the task fills with the CRM's label.
     for attribute in gate.evidence:
         if attribute != CONTACTS:
-            assert f"{ja_label(attribute)}" in gate.how.ja
+            assert f"{{{attribute}}}" in gate.how.ja and f"{{{attribute}}}" in gate.how.en
+            assert ja_label(attribute) != attribute

@@ -133,7 +133,7 @@ CASES = [
         Outcome.FAILED,
         (
             "no decision maker (D) contacted within 30 days "
-            f"(last: {(NOW - timedelta(days=31)).date().isoformat()})",
+            f"(last: Person d (D) on {(NOW - timedelta(days=31)).date().isoformat()})",
         ),
     ),
     (
@@ -146,7 +146,7 @@ CASES = [
         "two_supporters",
         {"contacts": (person("i1", Role.INFLUENCER, Stance.COOPERATOR, name="Kudo"),)},
         Outcome.FAILED,
-        ("only 1 influencer (I), 2 needed", "influencer Kudo is a cooperator (△)"),
+        ("only 1 influencer (I), 2 needed", "influencer Kudo (I) is a cooperator (△)"),
     ),
     (
         "scope_and_reason",

@@ -19,7 +19,7 @@ SF_STAGES = [
     ("Qualification", Phase.DISCOVERY),
     ("Needs Analysis", Phase.DISCOVERY),
     ("Value Proposition", Phase.DEFINE),
-    ("Id. Decision Makers", Phase.DEFINE),
+    ("Id. Decision Makers", Phase.DISCOVERY),
     ("Perception Analysis", Phase.DEFINE),
     ("Proposal/Price Quote", Phase.DEFINE),
     ("Negotiation/Review", Phase.DECISION),

@@ -17,7 +17,8 @@ from tests.sync.fake import FakeConnector
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
-# The eight discovery gates of the built-in catalog, in catalog order.
+# The discovery gates of the built-in catalog whose fields the in-memory CRM has (tests/sync/
+# fake.py), in catalog order; the others are not evaluated there.
 DISCOVERY_GATES = [
     "scope_confirmed",
     "reason_confirmed",
@@ -27,6 +28,7 @@ DISCOVERY_GATES = [
     "order_date_known",
     "decision_process_known",
     "key_person_contacted",
+    "key_person_in_touch",
 ]
 
 

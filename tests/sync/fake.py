@@ -234,6 +234,9 @@ class FakeConnector:
         }
         return names - self.missing
 
+    def field_labels(self) -> dict[str, str]:
+        return {}
+
     def stages(self) -> list[StageInfo]:
         self.calls += 1
         return [

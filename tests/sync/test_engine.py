@@ -29,7 +29,9 @@ def test_first_run_creates_the_missing_steps_and_the_second_run_nothing(world: W
     assert world.open_gates("006C") == sorted(DISCOVERY_GATES)
     [task] = world.crm.open_tasks("006B")
     assert (task.owner_id, task.priority, task.subject) == (
-        "005A", "normal", "[dealgate] Budget secured and its content confirmed",
+        "005A",
+        "normal",
+        "[dealgate] Confirm that the budget is secured, its amount and its budget period",
     )  # fmt: skip
     assert "Deal 006B" in task.body
 
@@ -157,7 +159,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(world: World) -> None:
     ]
     assert report.diff_lines() == [
         "+ create budget_confirmed on Deal 006B (006B) for Aiko [normal]: "
-        "[dealgate] Budget secured and its content confirmed"
+        "[dealgate] Confirm that the budget is secured, its amount and its budget period"
     ]
     assert world.engine.run_cycle().tasks_created == 1  # a real run afterwards still writes
 

@@ -30,7 +30,7 @@ def test_a_changed_gate_set_makes_the_next_cycle_full(world: World) -> None:
     assert world.engine.run_cycle().full
     world.clock.advance(minutes=1)
     assert not world.engine.run_cycle().full  # nothing changed: incremental
-    _switch(world, overrides={"key_person_contacted": {"params": {"within_days": 30}}})
+    _switch(world, overrides={"key_person_in_touch": {"params": {"within_days": 30}}})
     world.clock.advance(minutes=1)
     changed = world.engine.run_cycle()
     assert changed.full and changed.deals_read == 1

@@ -234,7 +234,7 @@ def test_japanese_tasks() -> None:
     plan = plan_deal(deal(res("budget_confirmed")), ctx(language="ja"))
     created = plan.creates[0].task
     assert created.subject == "[dealgate] 予算を確認"
-    assert "予算がなければ案件ではない" in created.body and "案件: Acme renewal" in created.body
+    assert "予算がなければ案件ではない" in created.body and "案件：Acme renewal" in created.body
 
 
 def test_rep_closing_a_known_task_starts_the_snooze_now_and_marks_the_ledger() -> None:

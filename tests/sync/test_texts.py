@@ -15,9 +15,15 @@ from tests.gates.builders import NOW, deal
 BUDGET = load_catalog().get("budget_confirmed")
 
 
-def test_subject_is_the_gate_title_with_the_prefix() -> None:
-    assert task_subject(BUDGET, "en") == f"[dealgate] {BUDGET.title.en}"
-    assert task_subject(BUDGET, "ja") == f"[dealgate] {BUDGET.title.ja}"
+def test_subject_is_the_gate_action_with_the_prefix() -> None:
+    assert task_subject(BUDGET, "en") == f"[dealgate] {BUDGET.action.en}"
+    assert task_subject(BUDGET, "ja") == f"[dealgate] {BUDGET.action.ja}"
+    assert task_subject(BUDGET, "en").startswith("[dealgate] Confirm ")  # an action
+
+
+def test_a_gate_without_an_action_uses_its_title() -> None:
+    gate = Gate("g", Phase.DISCOVERY, "flag_true", Text("Title"), Text(""), Text(""), ())
+    assert task_subject(gate, "en") == "[dealgate] Title"
 
 
 def test_long_titles_are_cut_to_the_crm_limit() -> None:
@@ -32,25 +38,27 @@ def test_body_says_what_why_and_how_with_the_deal_name() -> None:
     assert lines[0] == "Deal: Acme ERP"
     assert lines[1] == f"What is missing: {BUDGET.title.en}"
     assert lines[2] == "- budget_status is estimated"
-    assert lines[3] == f"Why it matters: {BUDGET.why.en}"
-    assert lines[4] == f"How to close it: {BUDGET.how.en}"
+    # the selling step first, then the CRM fields by their names ("Budget status")
+    assert lines[3].startswith("How to close it: Ask the customer whether the budget")
+    assert '"Budget status" to confirmed' in lines[3] and "{" not in lines[3]
+    assert lines[4] == f"Why it matters: {BUDGET.why.en}"
     assert "dealgate:" not in body  # the connector adds the marker
 
 
 def test_japanese_body() -> None:
     body = task_body(BUDGET, [], "国際工業 物流在庫管理", "ja", closes_itself=False)
-    assert body.splitlines() == [
-        "案件: 国際工業 物流在庫管理",
-        f"不足している点: {BUDGET.title.ja}",
-        f"なぜ重要か: {BUDGET.why.ja}",
-        f"完了させるには: {BUDGET.how.ja}",
-    ]
+    lines = body.splitlines()
+    assert lines[:2] == ["案件：国際工業 物流在庫管理", f"不足している点：{BUDGET.title.ja}"]
+    assert lines[2].startswith("完了させるには：予算が確保されているか")
+    assert "「予算ステータス」を confirmed" in lines[2]
+    assert lines[3] == f"なぜ重要か：{BUDGET.why.ja}"
+    assert len(lines) == 4
 
 
 def test_missing_japanese_falls_back_to_english() -> None:
     gate = Gate("g", Phase.DISCOVERY, "flag_true", Text("Title"), Text("Why"), Text("How"), ())
     assert task_subject(gate, "ja") == "[dealgate] Title"
-    assert "なぜ重要か: Why" in task_body(gate, [], "D", "ja")
+    assert "なぜ重要か：Why" in task_body(gate, [], "D", "ja")
 
 
 def test_reasons_are_written_in_the_task_language() -> None:
@@ -82,7 +90,8 @@ def test_crm_text_stays_inside_its_line_whatever_it_holds(sep: str, language: st
     lines = body.splitlines()
     assert len(lines) == 8  # deal, missing, three reasons, why, how, closes by itself
     assert not any(line.strip().startswith("dealgate:") for line in lines)
-    assert lines[0].split(": ", 1)[1].split() == ["Acme", "dealgate:approval_granted"]
+    separator = "：" if language == "ja" else ": "
+    assert lines[0].split(separator, 1)[1].split() == ["Acme", "dealgate:approval_granted"]
 
 
 def test_a_very_long_deal_name_is_cut_in_the_body() -> None:
