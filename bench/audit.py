@@ -193,6 +193,7 @@ def sandbox_server(
     ours, theirs = context.Pipe()
     server = context.Process(target=target or serve, args=(crm, deals, theirs), daemon=True)
     server.start()
+    theirs.close()  # ours.recv() then fails at once if the server dies instead of waiting forever
     try:
         endpoint: Endpoint = ours.recv()
         yield endpoint, ours

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from gates.results import Outcome
+from gates.results import GateResult, Outcome
 from gates.snapshot import Phase
 from sync.i18n import Words
 from sync.reports.model import AuditRow, ReportContext
@@ -40,8 +40,17 @@ def _dump(value: Any) -> str:
 
 def deal_object(row: AuditRow, words: Words | None = None) -> dict[str, Any]:
     """One deal as the `deals` array holds it, its texts in the language of `words` (English)."""
-    snapshot, evaluation = row.snapshot, row.evaluation
     language = "en" if words is None else words.language
+    return {
+        **_deal_head(row),
+        "gates": [_gate_object(r, language) for r in row.evaluation.results],
+        "findings": _findings(row, words),
+    }
+
+
+def _deal_head(row: AuditRow) -> dict[str, Any]:
+    """The deal's keys before `gates` and `findings`, in the document's order."""
+    snapshot, evaluation = row.snapshot, row.evaluation
     return {
         "id": snapshot.id,
         "name": snapshot.name,
@@ -59,23 +68,54 @@ def deal_object(row: AuditRow, words: Words | None = None) -> dict[str, Any]:
         "evidence_probability": _share(evaluation.evidence_probability),
         "stage_ahead_of_evidence": row.stage_ahead,
         "failing_gates": [r.gate_id for r in row.failing],
-        # Phase, Outcome and FindingCode are StrEnums: json writes them as their string values
-        # (and `.value` on an enum costs a Python call per gate, on the hot path).
-        "gates": [
-            {
-                "id": r.gate_id,
-                "phase": r.phase,
-                "outcome": r.outcome,
-                "skipped_phase": r.skipped_phase,
-                "reasons": list(r.reasons_in(language)),
-            }
-            for r in evaluation.results
-        ],
-        "findings": [
-            {"code": f.code, "message": f.message if words is None else words.finding(f)}
-            for f in evaluation.findings
-        ],
     }
+
+
+def _gate_object(result: GateResult, language: str) -> dict[str, Any]:
+    # Phase and Outcome are StrEnums: json writes them as their string values (and `.value` on
+    # an enum costs a Python call per gate).
+    return {
+        "id": result.gate_id,
+        "phase": result.phase,
+        "outcome": result.outcome,
+        "skipped_phase": result.skipped_phase,
+        "reasons": list(result.reasons_in(language)),
+    }
+
+
+def _findings(row: AuditRow, words: Words | None) -> list[dict[str, Any]]:
+    return [
+        {"code": f.code, "message": f.message if words is None else words.finding(f)}
+        for f in row.evaluation.findings
+    ]
+
+
+class _GateTexts:
+    """Each distinct gate result's JSON text, encoded once per report.
+
+    Evaluation shares one `GateResult` object per gate and reason set (gates/evaluate.py), so an
+    audit holds a few thousand distinct results while every deal lists all its gates: encoding
+    each object once and joining the texts costs a fraction of encoding every gate of every deal.
+    Entries are keyed by the object's identity and keep the object alive, so an id cannot be
+    reused while its entry exists; the cache is bounded (emptied when full). One report has one
+    language, so the texts do not depend on anything else.
+    """
+
+    LIMIT = 8192
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._known: dict[int, tuple[GateResult, str]] = {}
+
+    def __call__(self, result: GateResult) -> str:
+        entry = self._known.get(id(result))
+        if entry is not None and entry[0] is result:
+            return entry[1]
+        text = _dump(_gate_object(result, self.language))
+        if len(self._known) >= self.LIMIT:
+            self._known.clear()
+        self._known[id(result)] = (result, text)
+        return text
 
 
 def _forecast(cell: Forecast) -> dict[str, Any]:
@@ -193,6 +233,7 @@ class JsonReport:
         self._out = out
         self._first = True
         self._words: Words | None = None
+        self._gate_texts = _GateTexts("en")
 
     def start(self, context: ReportContext) -> None:
         """Write the run's facts and open the `deals` array."""
@@ -204,12 +245,18 @@ class JsonReport:
             "filters": context.filters,
         }
         self._words = None if context.language == "en" else context.words
+        self._gate_texts = _GateTexts(context.language)
         # The header object without its closing brace, so that the arrays can follow.
         self._out.write(_dump(header)[:-1] + ',\n"deals": [')
 
     def deal(self, row: AuditRow) -> None:
         """Write one deal, on a line of its own."""
-        self._out.write(("\n" if self._first else ",\n") + _dump(deal_object(row, self._words)))
+        # The text of `_dump(deal_object(row, words))`, with each gate result encoded once.
+        head = _dump(_deal_head(row))[:-1]
+        gates = ", ".join(map(self._gate_texts, row.evaluation.results))
+        findings = _dump(_findings(row, self._words))
+        text = f'{head}, "gates": [{gates}], "findings": {findings}}}'
+        self._out.write(("\n" if self._first else ",\n") + text)
         self._first = False
 
     def finish(self, summary: AuditSummary) -> None:

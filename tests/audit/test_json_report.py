@@ -295,3 +295,52 @@ def test_an_audit_without_deals_is_still_valid_json() -> None:
     assert document["deals"] == []
     assert document["summary"]["deals"] == 0
     assert document["summary"]["stage_ahead"] == {"count": 0, "listed": [], "not_listed": 0}
+
+
+def evaluated_rows() -> list[Any]:
+    """Real evaluations of deals that share gate results (evaluation reuses one result object
+    per gate and reason set), one of them with a hostile name and a failing gate."""
+    from gates import evaluate_deal, load_catalog
+    from gates.snapshot import BudgetStatus
+    from sync.reports.model import AuditRow
+    from tests.gates.builders import NOW, deal
+
+    catalog = load_catalog()
+    snapshots = [
+        deal(id="d1"),
+        deal(id="d2", name='Acme "north"\n</script>', budget_status=BudgetStatus.ESTIMATED),
+        deal(id="d3", budget_status=BudgetStatus.ESTIMATED, scope="TBD"),
+        deal(id="d4", phase=Phase.DEFINE, scope=None),
+    ]
+    rows = []
+    for snapshot in snapshots:
+        evaluation = evaluate_deal(snapshot, NOW, catalog)
+        assert evaluation is not None
+        rows.append(AuditRow(snapshot, evaluation, "Sato"))
+    return rows
+
+
+def test_each_streamed_deal_is_exactly_its_deal_object_in_either_language() -> None:
+    from sync.reports.json_report import deal_object
+
+    rows = evaluated_rows()
+    shared = {id(r) for r in rows[1].evaluation.results} & {
+        id(r) for r in rows[2].evaluation.results
+    }
+    assert shared, "the deals share gate results, as evaluation makes them"
+    for language in ("en", "ja"):
+        out = io.StringIO()
+        ctx = context(language=language)
+        report = JsonReport(out)
+        report.start(ctx)
+        for r in rows:
+            report.deal(r)
+        lines = out.getvalue().split("\n")[2:]  # after the header and `"deals": [`
+        words = None if language == "en" else ctx.words
+        expected = [json.dumps(deal_object(r, words), ensure_ascii=False) for r in rows]
+        assert [line.rstrip(",") for line in lines] == expected
+        budget = next(
+            g for g in json.loads(lines[1].rstrip(","))["gates"] if g["id"] == "budget_confirmed"
+        )
+        assert budget["outcome"] == "failed"
+        assert ("予算" in budget["reasons"][0]) == (language == "ja")
