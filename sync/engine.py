@@ -9,7 +9,7 @@ process at any point therefore neither duplicates nor loses a task.
 
 Memory stays flat in the number of deals: deals stream through, completions are written in
 batches as they are planned, and creates wait in a per-owner quota bounded by owners x cap
-(`sync.planner.OwnerQuota`) until the stream ends, so that the cap keeps the highest priority.
+(`sync.quota.OwnerQuota`) until the stream ends, so that the cap keeps the highest priority.
 When a cycle reads every deal is decided in `sync.cadence`.
 """
 
@@ -38,11 +38,11 @@ from sync.metadata import CrmMetadata, attribute_labels
 from sync.planner import (
     DealPlan,
     DealState,
-    OwnerQuota,
     PlanContext,
     plan_deal,
     plan_deleted,
 )
+from sync.quota import OwnerQuota
 from sync.recovery import reconcile_intents
 from sync.task_writes import TaskBatches
 from sync.vanished import settle_vanished
@@ -373,9 +373,9 @@ class _Cycle:
             if deferred is not None:
                 log.debug(
                     "task_deferred",
-                    deal_id=deferred.task.deal_id,
-                    gate_id=deferred.task.gate_id,
-                    owner_id=deferred.task.owner_id,
+                    deal_id=deferred.deal_id,
+                    gate_id=deferred.gate_id,
+                    owner_id=deferred.owner_id,
                 )
         self.tasks.completions.extend(plan.completes)
         if len(self.tasks.completions) >= self.e.batch_size:

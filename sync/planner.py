@@ -32,11 +32,11 @@ Rules (docs/design.md sections 3 and 5):
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from connector.base import Owner, Priority, TaskComplete, TaskCreate
@@ -73,11 +73,47 @@ class DealState:
     gates_in_force: frozenset[str] | None = None  # enabled gates for the deal's pipeline
 
 
-@dataclass(frozen=True, slots=True)
 class PlannedCreate:
-    task: TaskCreate
-    deal_name: str
-    rank: tuple[int, int, int]  # lower first: (skipped phase ? 0 : 1, phase order, catalog order)
+    """A task the planner wants created: its deal, gate and owner, and its texts (`task`).
+
+    The texts are written on first use of `task` when the planner drafts it (`drafted`): in a big
+    pipeline most failing gates wait in the per-owner quota (`OwnerQuota`) and are not created in
+    this cycle, and writing every one's subject and body cost more than judging the deal.
+    """
+
+    __slots__ = ("_task", "_write", "deal_id", "deal_name", "gate_id", "owner_id", "rank")
+
+    def __init__(self, task: TaskCreate, deal_name: str, rank: tuple[int, int, int]) -> None:
+        self.deal_id, self.gate_id, self.owner_id = task.deal_id, task.gate_id, task.owner_id
+        self.deal_name = deal_name
+        # lower first: (skipped phase ? 0 : 1, phase order, catalog order)
+        self.rank = rank
+        self._task: TaskCreate | None = task
+        self._write: Callable[[], TaskCreate] | None = None
+
+    @classmethod
+    def drafted(
+        cls,
+        identity: tuple[str, str, str],
+        write: Callable[[], TaskCreate],
+        deal_name: str,
+        rank: tuple[int, int, int],
+    ) -> PlannedCreate:
+        """A create whose task `write` makes when first asked for; `identity` is its
+        (deal id, gate id, owner id), as the task will have them."""
+        self = cls.__new__(cls)
+        self.deal_id, self.gate_id, self.owner_id = identity
+        self.deal_name, self.rank = deal_name, rank
+        self._task, self._write = None, write
+        return self
+
+    @property
+    def task(self) -> TaskCreate:
+        """The task to create, its subject and body written once."""
+        if self._task is None:
+            assert self._write is not None
+            self._task, self._write = self._write(), None
+        return self._task
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +274,38 @@ def _complete_all(
         )
 
 
+def _task_create(
+    deal: DealState,
+    gate: PlannedGate,
+    result: GateResult,
+    phase: Phase,
+    owner: str,
+    due: date,
+    ctx: PlanContext,
+    also: Sequence[PlannedGate],
+) -> TaskCreate:
+    """The task for a failing gate of `deal`, its subject and body in the tasks' language."""
+    lang = ctx.policy.language
+    return TaskCreate(
+        deal_id=deal.deal_id,
+        gate_id=result.gate_id,
+        owner_id=owner,
+        subject=task_subject(gate, lang),
+        body=task_body(
+            gate,
+            result.reasons,
+            deal.name,
+            lang,
+            closes_itself=ctx.policy.close_when_passed,
+            fields=ctx.labels,
+            skipped=(result.phase.value, phase.value) if result.skipped_phase else None,
+            also=also,
+        ),
+        due=due,
+        priority=Priority.HIGH if result.skipped_phase else Priority.NORMAL,
+    )
+
+
 def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
     """Decide create / complete / leave alone for every gate of one deal."""
     plan = DealPlan(deal.deal_id)
@@ -264,7 +332,6 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
     owner_resolved = False
     order = ctx.catalog_order
     due = (ctx.now + timedelta(days=ctx.policy.due_in_days)).date()
-    lang = ctx.policy.language
     unowned = 0
     covered = shared_causes(evaluation.results)
     also: dict[str, list[PlannedGate]] = defaultdict(list)
@@ -298,27 +365,21 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
         if owner is None:
             unowned += 1
             continue
-        create = TaskCreate(
-            deal_id=deal.deal_id,
-            gate_id=gate_id,
-            owner_id=owner,
-            subject=task_subject(gate, lang),
-            body=task_body(
-                gate,
-                result.reasons,
-                deal.name,
-                lang,
-                closes_itself=ctx.policy.close_when_passed,
-                fields=ctx.labels,
-                skipped=(result.phase.value, evaluation.phase.value)
-                if result.skipped_phase
-                else None,
-                also=also.get(gate_id, ()),
-            ),
-            due=due,
-            priority=Priority.HIGH if result.skipped_phase else Priority.NORMAL,
+        write = partial(
+            _task_create,
+            deal,
+            gate,
+            result,
+            evaluation.phase,
+            owner,
+            due,
+            ctx,
+            also.get(gate_id, ()),
         )
-        plan.creates.append(PlannedCreate(create, deal.name, priority_rank(result, order[gate_id])))
+        rank = priority_rank(result, order[gate_id])
+        plan.creates.append(
+            PlannedCreate.drafted((deal.deal_id, gate_id, owner), write, deal.name, rank)
+        )
     if ctx.policy.close_when_passed:
         in_force = deal.gates_in_force
         for gate_id, open_tasks in open_by_gate.items():
@@ -360,67 +421,3 @@ def plan_deleted(deal_id: str, ledger: Sequence[LedgerEntry]) -> list[PlannedCom
         for e in ledger
         if e.task_id is not None and e.state in (TaskState.OPEN, TaskState.COMPLETING)
     ]
-
-
-class OwnerQuota:
-    """At most `limit` new tasks per owner over a rolling 24 hours, the highest priority ones.
-
-    `used` says how many tasks each owner already received within the window (the state keeps
-    them), so an owner's room in this cycle is `limit - used`. Memory is bounded by owners x
-    limit, whatever the number of deals: each owner keeps a heap of its best creates so far, and
-    an offer that does not fit pushes out the worst one. A create for a (deal, gate) already kept
-    is ignored: a deal the CRM returns twice in one read (paging over records that change under
-    it) never gets two tasks for one gate.
-    """
-
-    def __init__(self, limit: int, used: Mapping[str, int] | None = None) -> None:
-        self.limit = limit
-        self.used = dict(used or {})
-        self._heaps: dict[str, list[tuple[tuple[int, int, int, int], int, PlannedCreate]]] = {}
-        self._kept: set[tuple[str, str]] = set()
-        self._seq = 0
-        self.deferred = 0
-        self.deferred_owners: set[str] = set()
-
-    def room(self, owner_id: str) -> int:
-        """New tasks `owner_id` may still receive in this cycle."""
-        return max(0, self.limit - self.used.get(owner_id, 0))
-
-    def offer(self, create: PlannedCreate) -> PlannedCreate | None:
-        """Keep `create` if it fits; return what was deferred (it, or one it pushed out)."""
-        identity = (create.task.deal_id, create.task.gate_id)
-        if identity in self._kept:
-            return None
-        self._seq += 1
-        owner_id = create.task.owner_id
-        room = self.room(owner_id)
-        if room <= 0:
-            self.deferred += 1
-            self.deferred_owners.add(owner_id)
-            return create
-        key = (*create.rank, self._seq)
-        negated = (-key[0], -key[1], -key[2], -key[3])
-        heap = self._heaps.setdefault(owner_id, [])
-        if len(heap) < room:
-            heapq.heappush(heap, (negated, self._seq, create))
-            self._kept.add(identity)
-            return None
-        self.deferred += 1
-        self.deferred_owners.add(owner_id)
-        if negated > heap[0][0]:  # better than the worst kept one
-            _, _, worst = heapq.heapreplace(heap, (negated, self._seq, create))
-            self._kept.add(identity)
-            self._kept.discard((worst.task.deal_id, worst.task.gate_id))
-            return worst
-        return create
-
-    def drain(self) -> list[PlannedCreate]:
-        """Every kept create, best first; the quota is empty afterwards."""
-        kept = [item for heap in self._heaps.values() for item in heap]
-        self._heaps.clear()
-        self._kept.clear()
-        kept.sort(key=lambda item: item[0], reverse=True)
-        return [create for _, _, create in kept]
-
-    def __len__(self) -> int:
-        return sum(len(h) for h in self._heaps.values())

@@ -17,7 +17,8 @@ from connector.errors import CRMError
 from state.base import LedgerEntry, StateStore, TaskState
 from sync.cycle import CycleReport, PlannedAction
 from sync.logs import get_logger
-from sync.planner import OwnerQuota, PlannedComplete, PlannedCreate
+from sync.planner import PlannedComplete, PlannedCreate
+from sync.quota import OwnerQuota
 
 log = get_logger("dealgate.engine")
 
@@ -114,10 +115,7 @@ class TaskBatches:
                 report.add_action(PlannedAction.creating(c))
             return
         intents = store.add_intents(
-            [
-                LedgerEntry(c.task.deal_id, c.task.gate_id, None, TaskState.INTENT, c.task.owner_id)
-                for c in batch
-            ],
+            [LedgerEntry(c.deal_id, c.gate_id, None, TaskState.INTENT, c.owner_id) for c in batch],
             self.now,
         )
         self.e.fence()
@@ -137,7 +135,7 @@ class TaskBatches:
         refused: list[int] = []
         unsure: list[LedgerEntry] = []
         for c, intent in zip(batch, intents, strict=True):
-            result = by_gate.get((c.task.deal_id, c.task.gate_id))
+            result = by_gate.get((c.deal_id, c.gate_id))
             report.add_action(PlannedAction.creating(c, result))
             if result is not None and result.ok and result.task_id:
                 report.tasks_created += 1
@@ -154,7 +152,7 @@ class TaskBatches:
             elif result is not None and not result.ok:
                 report.tasks_refused += 1
                 refused.append(intent.row)
-                _log_refusal("create", c.task.deal_id, c.task.gate_id, result)
+                _log_refusal("create", c.deal_id, c.gate_id, result)
             else:  # no answer for this item: find out from the CRM itself
                 unsure.append(intent)
         store.upsert(opened, self.e.clock())

@@ -15,13 +15,13 @@ from state.base import LedgerEntry, Snooze, TaskState
 from sync.config import TasksSettings
 from sync.planner import (
     DealState,
-    OwnerQuota,
     PlanContext,
     PlannedCreate,
     plan_deal,
     plan_deleted,
     resolve_owner,
 )
+from sync.quota import OwnerQuota
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
