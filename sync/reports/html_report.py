@@ -245,7 +245,9 @@ def stage_ahead(summary: AuditSummary) -> str:
             escape(words.phase(d.phase)),
             escape(d.stage_label),
             escape(NO_VALUE if d.amount is None else money(d.amount, d.currency, words.language)),
+            escape(d.rank or NO_VALUE),
             escape(percent(d.evidence_score)),
+            str(d.evaluated),
             ", ".join(f"<code>{escape(g)}</code>" for g in d.skipped_gates) or NO_VALUE,
         ]
         for d in sorted(
@@ -260,10 +262,12 @@ def stage_ahead(summary: AuditSummary) -> str:
         "html.col.phase",
         "html.col.crm_stage",
         "html.col.amount",
+        "html.col.rank",
         "html.col.evidence",
+        "html.col.evaluated",
         "html.col.skipped",
     )
-    parts = [_table(headers, rows, {4, 5})] if rows else []
+    parts = [_table(headers, rows, {4, 6, 7})] if rows else []
     if summary.flagged_not_listed:
         more = words("html.stage_ahead.more", n=summary.flagged_not_listed)
         parts.append(f'<p class="note">{escape(more)}</p>')

@@ -152,6 +152,8 @@ class FlaggedDeal:
     amount: float | None
     currency: str | None
     evidence_score: float | None
+    rank: str | None  # 確度 rank A-D (gates/rank.py); None for a won deal
+    evaluated: int  # gates evaluated (passed or failed): what the score stands on
     skipped_gates: tuple[str, ...]  # failing gates of earlier phases
 
 
@@ -263,6 +265,8 @@ class AuditSummary:
                         amount=snapshot.amount,
                         currency=snapshot.currency,
                         evidence_score=evaluation.evidence_score,
+                        rank=evaluation.rank,
+                        evaluated=evaluation.evaluated,
                         skipped_gates=tuple(r.gate_id for r in skipped),
                     )
                 )
