@@ -1,8 +1,8 @@
 """The HTML audit report: one self-contained file for managers (inline CSS, inline SVG, no script).
 
 Sections, by element id (`SECTION_IDS`): the overview, the phase funnel, gate pass rates by
-phase, the evidence-based forecast beside the CRM's own, the deals whose stage is ahead of their
-evidence, the owners, and the run's own facts. Every CRM text goes through `html.escape`; the
+phase, the evidence-weighted amount beside the CRM's forecast, the deals whose stage is ahead of
+their evidence, the owners, and the run's own facts. Every CRM text goes through `html.escape`; the
 page's Content-Security-Policy forbids any network load, so it views the same offline. Every
 text for people comes from the catalog of the report's language (sync.i18n `html.*`, `chart.*`);
 a Japanese page says `<html lang="ja">` and puts Japanese fonts first.

@@ -125,7 +125,8 @@ def test_funnel_counts_deals_per_phase_with_amounts_apart_per_currency() -> None
 def test_forecast_sets_the_evidence_beside_the_crm() -> None:
     text = " ".join(parse(sample()).text)
     # deal c: 1,000 USD in decision at CRM 50%, evidence 25%
-    assert "CRM forecast" in text and "Evidence forecast" in text
+    assert "CRM forecast" in text and "Evidence-weighted amount" in text
+    assert "Evidence forecast" not in text and "not a revenue forecast" in text
     assert "500 USD" in text and "250 USD" in text
     assert "-250 USD" in text  # the gap: evidence minus CRM
 
