@@ -113,7 +113,9 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "table.col.deal": "Deal",
     "table.col.owner": "Owner",
     "table.col.phase": "Phase",
+    "table.col.rank": "Rank",
     "table.col.evidence": "Evidence",
+    "table.col.evaluated": "Evaluated",
     "table.col.failing": "Failing gates",
     "table.col.findings": "Findings",
     "table.skipped_legend": "{mark} a gate of an earlier phase: the stage is ahead of it.",
@@ -149,6 +151,8 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "csv.close_date": "close_date",
     "csv.crm_probability": "crm_probability",
     "csv.evidence_score": "evidence_score",
+    "csv.gates_evaluated": "gates_evaluated",
+    "csv.rank": "rank",
     "csv.gate_id": "gate_id",
     "csv.gate_title": "gate_title",
     "csv.gate_phase": "gate_phase",
@@ -166,7 +170,7 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "html.section.overview": "Overview",
     "html.section.funnel": "Phase funnel",
     "html.section.gate-pass-rates": "Gate pass rates by phase",
-    "html.section.forecast": "Evidence-based forecast",
+    "html.section.forecast": "CRM forecast and evidence-weighted amount",
     "html.section.stage-ahead": "Stage ahead of evidence",
     "html.section.owners": "Owners",
     "html.section.run": "About this run",
@@ -184,8 +188,9 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
         "in scope are left out."
     ),
     "html.forecast.note": (
-        "Open deals ({selling}). CRM forecast: amount x the CRM stage probability. Evidence "
-        "forecast: amount x the probability the gates met support. Currencies are kept apart."
+        "Open deals ({selling}). CRM forecast: amount x the CRM stage probability. "
+        "Evidence-weighted amount: amount x the share the gates met support; it measures how "
+        "well the pipeline is evidenced and is not a revenue forecast. Currencies are kept apart."
     ),
     "html.forecast.left_out": _left_out,
     "html.forecast.all_open": "all open",
@@ -196,11 +201,13 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "html.col.deals": "Deals",
     "html.col.open_amount": "Open amount",
     "html.col.crm_forecast": "CRM forecast",
-    "html.col.evidence_forecast": "Evidence forecast",
+    "html.col.evidence_forecast": "Evidence-weighted amount",
     "html.col.gap": "Gap",
     "html.col.crm_stage": "CRM stage",
     "html.col.amount": "Amount",
+    "html.col.rank": "Rank",
     "html.col.evidence": "Evidence",
+    "html.col.evaluated": "Gates evaluated",
     "html.col.skipped": "Skipped gates",
     "html.col.failing_deals": "Failing deals",
     "html.col.failing_gates": "Failing gates",
@@ -240,7 +247,7 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "chart.forecast.amount": "open amount",
     "chart.forecast.crm": "CRM forecast",
     "chart.forecast.crm_legend": "CRM forecast (stage probability)",
-    "chart.forecast.evidence": "evidence forecast",
+    "chart.forecast.evidence": "evidence-weighted amount",
     "chart.forecast.tip": "{phase}, {name}: {value}",
     # -- one cycle: the run summary line and the dry-run diff (sync/cycle.py) --------------------
     "cycle.dry": _dry_summary,

@@ -111,7 +111,9 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "table.col.deal": "案件",
     "table.col.owner": "担当者",
     "table.col.phase": "フェーズ",
+    "table.col.rank": "ランク",
     "table.col.evidence": "根拠",
+    "table.col.evaluated": "評価数",
     "table.col.failing": "未達のゲート",
     "table.col.findings": "指摘事項",
     "table.skipped_legend": "{mark} 前のフェーズのゲート: ステージが根拠より先行しています。",
@@ -146,6 +148,8 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "csv.close_date": "完了予定日",
     "csv.crm_probability": "CRM確度",
     "csv.evidence_score": "根拠スコア",
+    "csv.gates_evaluated": "評価したゲート数",
+    "csv.rank": "確度ランク",
     "csv.gate_id": "ゲートID",
     "csv.gate_title": "ゲート",
     "csv.gate_phase": "ゲートのフェーズ",
@@ -163,7 +167,7 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "html.section.overview": "概要",
     "html.section.funnel": "フェーズ別ファネル",
     "html.section.gate-pass-rates": "フェーズ別ゲート達成率",
-    "html.section.forecast": "根拠に基づく予測",
+    "html.section.forecast": "CRM 予測と根拠で重み付けした金額",
     "html.section.stage-ahead": "根拠より先行するステージ",
     "html.section.owners": "担当者",
     "html.section.run": "この実行について",
@@ -182,7 +186,8 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     ),
     "html.forecast.note": (
         "オープンな案件 ({selling})。CRM 予測: 金額 × CRM のステージ確度。"
-        "根拠に基づく予測: 金額 × 満たしたゲートが裏付ける確度。通貨は合算しません。"
+        "根拠で重み付けした金額: 金額 × 満たしたゲートが裏付ける割合。"
+        "パイプラインの根拠の厚みを示すもので、売上予測ではありません。通貨は合算しません。"
     ),
     "html.forecast.left_out": lambda n: (
         f" 金額のない案件{n}件は予測に含めていません (重み付けする金額がありません)。"
@@ -195,11 +200,13 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "html.col.deals": "案件数",
     "html.col.open_amount": "オープン金額",
     "html.col.crm_forecast": "CRM 予測",
-    "html.col.evidence_forecast": "根拠に基づく予測",
+    "html.col.evidence_forecast": "根拠で重み付けした金額",
     "html.col.gap": "差",
     "html.col.crm_stage": "CRM ステージ",
     "html.col.amount": "金額",
+    "html.col.rank": "確度ランク",
     "html.col.evidence": "根拠",
+    "html.col.evaluated": "評価したゲート数",
     "html.col.skipped": "飛ばしたゲート",
     "html.col.failing_deals": "未達のある案件",
     "html.col.failing_gates": "未達のゲート",
@@ -243,7 +250,7 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "chart.forecast.amount": "オープン金額",
     "chart.forecast.crm": "CRM 予測",
     "chart.forecast.crm_legend": "CRM 予測 (ステージ確度)",
-    "chart.forecast.evidence": "根拠に基づく予測",
+    "chart.forecast.evidence": "根拠で重み付けした金額",
     "chart.forecast.tip": "{phase}、{name}: {value}",
     # -- one cycle -----------------------------------------------------------------------------
     "cycle.dry": _dry_summary,

@@ -198,7 +198,7 @@ class ForecastBar:
 
 
 def forecast_bars(currency: str, bars: Sequence[ForecastBar], words: Words | None = None) -> str:
-    """Per phase, three bars on one scale: open amount, CRM forecast, evidence forecast."""
+    """Per phase, three bars on one scale: open amount, CRM forecast, evidence-weighted amount."""
     words = words or Words("en")
     amount, crm, evidence = (
         words("chart.forecast.amount"),

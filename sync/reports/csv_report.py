@@ -8,6 +8,8 @@ Decisions, for the people who open it:
 - Deals that fail no gate have no row. A deal with three failing gates has three rows.
 - Text cells that begin with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'`, so a
   spreadsheet shows a CRM text such as `=HYPERLINK(...)` instead of running it (CSV injection).
+- `rank` is the 確度 rank A-D (empty for a won deal); `gates_evaluated` the gates the evidence
+  score stands on.
 - Numbers are plain (`1250000.0`, `0.45`); reasons are joined with "; "; dates are ISO
   (`2026-12-31`), in every language, so that a spreadsheet sorts them.
 - Headers, phases, gate titles, reasons and yes/no follow the report's language
@@ -37,6 +39,8 @@ COLUMNS: tuple[str, ...] = (  # the English headers; other languages: `csv.<colu
     "close_date",
     "crm_probability",
     "evidence_score",
+    "gates_evaluated",
+    "rank",
     "gate_id",
     "gate_title",
     "gate_phase",
@@ -92,6 +96,8 @@ class CsvReport:
             snapshot.close_date.isoformat() if snapshot.close_date else "",
             _number(snapshot.stage_probability),
             _number(evaluation.evidence_score),
+            str(evaluation.evaluated),
+            evaluation.rank or "",
         )
         self._writer.writerows(
             (

@@ -1,8 +1,8 @@
 """The HTML audit report: one self-contained file for managers (inline CSS, inline SVG, no script).
 
 Sections, by element id (`SECTION_IDS`): the overview, the phase funnel, gate pass rates by
-phase, the evidence-based forecast beside the CRM's own, the deals whose stage is ahead of their
-evidence, the owners, and the run's own facts. Every CRM text goes through `html.escape`; the
+phase, the evidence-weighted amount beside the CRM's forecast, the deals whose stage is ahead of
+their evidence, the owners, and the run's own facts. Every CRM text goes through `html.escape`; the
 page's Content-Security-Policy forbids any network load, so it views the same offline. Every
 text for people comes from the catalog of the report's language (sync.i18n `html.*`, `chart.*`);
 a Japanese page says `<html lang="ja">` and puts Japanese fonts first.
@@ -245,7 +245,9 @@ def stage_ahead(summary: AuditSummary) -> str:
             escape(words.phase(d.phase)),
             escape(d.stage_label),
             escape(NO_VALUE if d.amount is None else money(d.amount, d.currency, words.language)),
+            escape(d.rank or NO_VALUE),
             escape(percent(d.evidence_score)),
+            str(d.evaluated),
             ", ".join(f"<code>{escape(g)}</code>" for g in d.skipped_gates) or NO_VALUE,
         ]
         for d in sorted(
@@ -260,10 +262,12 @@ def stage_ahead(summary: AuditSummary) -> str:
         "html.col.phase",
         "html.col.crm_stage",
         "html.col.amount",
+        "html.col.rank",
         "html.col.evidence",
+        "html.col.evaluated",
         "html.col.skipped",
     )
-    parts = [_table(headers, rows, {4, 5})] if rows else []
+    parts = [_table(headers, rows, {4, 6, 7})] if rows else []
     if summary.flagged_not_listed:
         more = words("html.stage_ahead.more", n=summary.flagged_not_listed)
         parts.append(f'<p class="note">{escape(more)}</p>')

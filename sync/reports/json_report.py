@@ -66,6 +66,8 @@ def _deal_head(row: AuditRow) -> dict[str, Any]:
         "crm_probability": _share(snapshot.stage_probability),
         "evidence_score": _share(evaluation.evidence_score),
         "evidence_probability": _share(evaluation.evidence_probability),
+        "rank": evaluation.rank,
+        "gates_evaluated": evaluation.evaluated,
         "stage_ahead_of_evidence": row.stage_ahead,
         "failing_gates": [r.gate_id for r in row.failing],
     }
@@ -208,6 +210,8 @@ def summary_object(summary: AuditSummary) -> dict[str, Any]:
                     "amount": d.amount,
                     "currency": d.currency,
                     "evidence_score": _share(d.evidence_score),
+                    "rank": d.rank,
+                    "gates_evaluated": d.evaluated,
                     "skipped_gates": list(d.skipped_gates),
                 }
                 for d in summary.flagged

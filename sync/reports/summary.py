@@ -4,11 +4,12 @@ Memory stays flat in the number of deals: the summary keeps aggregates keyed by 
 owner and currency, and only the first `flagged_cap` deals whose stage is ahead of their evidence
 (with a count of the rest).
 
-The evidence-based forecast (slide 50) sits beside the CRM's own: for the open deals of each
-selling phase and each owner, the sum of amount x the CRM stage probability against the sum of
-amount x the evidence probability. Currencies are kept apart, never added up. Won deals (delivery,
-maintenance) are booked, not forecast: they appear in the funnel but not in the forecast. A
-missing probability counts as 0 (no stage probability in the CRM, or no evaluated gate).
+The evidence-weighted amount (slide 50; a measure of the evidence, not a revenue forecast) sits
+beside the CRM's forecast: for the open deals of each selling phase and each owner, the sum of
+amount x the CRM stage probability against the sum of amount x the evidence probability.
+Currencies are kept apart, never added up. Won deals (delivery, maintenance) are booked, not
+forecast: they appear in the funnel but not in the forecast. A missing probability counts as 0
+(no stage probability in the CRM, or no evaluated gate).
 """
 
 from __future__ import annotations
@@ -152,6 +153,8 @@ class FlaggedDeal:
     amount: float | None
     currency: str | None
     evidence_score: float | None
+    rank: str | None  # 確度 rank A-D (gates/rank.py); None for a won deal
+    evaluated: int  # gates evaluated (passed or failed): what the score stands on
     skipped_gates: tuple[str, ...]  # failing gates of earlier phases
 
 
@@ -263,6 +266,8 @@ class AuditSummary:
                         amount=snapshot.amount,
                         currency=snapshot.currency,
                         evidence_score=evaluation.evidence_score,
+                        rank=evaluation.rank,
+                        evaluated=evaluation.evaluated,
                         skipped_gates=tuple(r.gate_id for r in skipped),
                     )
                 )

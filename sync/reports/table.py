@@ -32,10 +32,13 @@ _COLUMNS: tuple[tuple[str, int | None, int], ...] = (
     ("table.col.deal", None, 3),
     ("table.col.owner", None, 2),
     ("table.col.phase", 11, 0),
+    ("table.col.rank", 6, 0),
     ("table.col.evidence", 8, 0),
+    ("table.col.evaluated", 9, 0),
     ("table.col.failing", None, 4),
     ("table.col.findings", None, 4),
 )
+_RIGHT = frozenset({4, 5})  # the evidence score and the gates evaluated, right-aligned
 
 
 def column_widths(total: int) -> list[int]:
@@ -102,7 +105,7 @@ class TableReport:
         title = words("table.title", crm=context.crm, stamp=stamp)
         heading_text = title + (f" ({filters})" if filters else "")
         self._console.print(Text(printable(heading_text), style="bold"))
-        heading = deal_lines([words(key) for key, _, _ in _COLUMNS], self._widths, frozenset({3}))
+        heading = deal_lines([words(key) for key, _, _ in _COLUMNS], self._widths, _RIGHT)
         rule = GAP.join("─" * width for width in self._widths)
         self._out.write("\n".join([*heading, rule]) + "\n")
 
@@ -116,12 +119,14 @@ class TableReport:
             row.snapshot.name or row.snapshot.id,
             row.owner_name or NO_VALUE,
             words.phase(row.evaluation.phase),
+            row.evaluation.rank or NO_VALUE,
             percent(row.evaluation.evidence_score),
+            str(row.evaluation.evaluated),
             failing or NO_VALUE,
             "; ".join(words.finding(f) for f in row.evaluation.findings),
         ]
         cells = [printable(cell) for cell in cells]  # CRM text: shown, never obeyed
-        self._out.write("\n".join(deal_lines(cells, self._widths, frozenset({3}))) + "\n")
+        self._out.write("\n".join(deal_lines(cells, self._widths, _RIGHT)) + "\n")
         self._deals += 1
 
     def finish(self, summary: AuditSummary) -> None:

@@ -50,6 +50,7 @@ def row(
     skipped: tuple[str, ...] = (),
     findings: tuple[Finding, ...] = (),
     pipeline: str | None = "default",
+    rank: str | None = "C",
 ) -> AuditRow:
     """A deal in `phase`; `skipped` gates fail and belong to an earlier phase."""
     results = [GateResult(g, GATES[g].phase, Outcome.PASSED) for g in passed]
@@ -82,5 +83,7 @@ def row(
         findings=findings,
         evidence_score=evidence_score,
         evidence_probability=evidence_probability,
+        rank=rank,
+        evaluated=len(passed) + len(failed) + len(skipped),
     )
     return AuditRow(snapshot, evaluation, OWNERS.get(owner or "", owner or ""))

@@ -36,7 +36,7 @@ def test_starts_with_a_bom_and_a_header_row() -> None:
 
 def test_one_row_per_failing_gate_and_none_for_passing_deals() -> None:
     text = render(
-        row("a", passed=(), failed=("budget_confirmed", "decision_process_known")),
+        row("a", passed=(), failed=("budget_confirmed", "decision_process_known"), rank="D"),
         row("b", failed=()),
         row("c", phase=Phase.DEFINE, failed=("approval_requested",), skipped=("budget_confirmed",)),
     )
@@ -53,7 +53,13 @@ def test_one_row_per_failing_gate_and_none_for_passing_deals() -> None:
     assert first["amount"] == "1000.0" and first["currency"] == "USD"
     assert first["reasons"] == "budget_confirmed missing"
     assert first["phase"] == "discovery" and first["evidence_score"] == "0.5"
+    assert (first["rank"], first["gates_evaluated"]) == ("D", "2")
     assert text.count("\r\n") == 5  # RFC 4180 line ends: header + 4 rows
+
+
+def test_a_won_deal_has_no_rank() -> None:
+    [record] = records(render(row("w", phase=Phase.DELIVERY, rank=None)))
+    assert record["rank"] == "" and record["gates_evaluated"] == "2"
 
 
 def test_japanese_text_survives_the_round_trip_through_excel_encoding() -> None:

@@ -125,7 +125,8 @@ def test_funnel_counts_deals_per_phase_with_amounts_apart_per_currency() -> None
 def test_forecast_sets_the_evidence_beside_the_crm() -> None:
     text = " ".join(parse(sample()).text)
     # deal c: 1,000 USD in decision at CRM 50%, evidence 25%
-    assert "CRM forecast" in text and "Evidence forecast" in text
+    assert "CRM forecast" in text and "Evidence-weighted amount" in text
+    assert "Evidence forecast" not in text and "not a revenue forecast" in text
     assert "500 USD" in text and "250 USD" in text
     assert "-250 USD" in text  # the gap: evidence minus CRM
 
@@ -218,3 +219,14 @@ def test_a_phase_filter_leaves_out_the_empty_phases_and_unchecked_gates() -> Non
     heatmap = text.split('id="gate-pass-rates"', 1)[1].split("</section>", 1)[0]
     assert ">delivery<" in heatmap and ">discovery<" not in heatmap
     assert ">invoice_sent<" in heatmap and ">budget_confirmed<" not in heatmap
+
+
+def test_stage_ahead_rows_show_the_rank_and_the_gates_the_score_stands_on() -> None:
+    text = render(
+        row("a", name="Deal a", phase=Phase.DEFINE, skipped=("budget_confirmed",), rank="D"),
+    )
+    section = text.split('id="stage-ahead"', 1)[1].split("</section>", 1)[0]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", section)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", section)
+    shown = dict(zip(headers, cells, strict=True))
+    assert (shown["Rank"], shown["Evidence"], shown["Gates evaluated"]) == ("D", "50%", "3")

@@ -41,6 +41,8 @@ DEAL = {
     "crm_probability": OPT_NUM,
     "evidence_score": OPT_NUM,
     "evidence_probability": OPT_NUM,
+    "rank": OPT_STR,
+    "gates_evaluated": int,
     "stage_ahead_of_evidence": bool,
     "failing_gates": list,
     "gates": list,
@@ -123,6 +125,8 @@ FLAGGED = {
     "amount": OPT_NUM,
     "currency": OPT_STR,
     "evidence_score": OPT_NUM,
+    "rank": OPT_STR,
+    "gates_evaluated": int,
     "skipped_gates": list,
 }
 UNMAPPED = {"pipeline": OPT_STR, "stage": str, "deals": int}
@@ -166,7 +170,7 @@ def sample() -> dict[str, Any]:
         row("a", name='Acme "north" <b>', not_evaluated=("approval_requested",)),
         row("b", phase=Phase.DEFINE, failed=(), skipped=("budget_confirmed",), currency="JPY"),
         row("c", phase=Phase.DEFINE, failed=(), skipped=("decision_process_known",), owner=None),
-        row("d", phase=Phase.DELIVERY, passed=("invoice_sent",), failed=(), amount=None),
+        row("d", phase=Phase.DELIVERY, passed=("invoice_sent",), failed=(), amount=None, rank=None),
         phase=Phase.DEFINE,
     )
 
@@ -233,6 +237,9 @@ def test_deals_carry_every_gate_outcome_with_reasons_and_findings() -> None:
         0.25,
         0.5,
     )
+    # the rank, and the score's base: the gate not evaluated does not count
+    assert (a["rank"], a["gates_evaluated"]) == ("C", 2)
+    assert deals["d"]["rank"] is None  # a won deal is not ranked
     b = deals["b"]
     assert b["stage_ahead_of_evidence"] is True
     assert b["findings"] == [
@@ -256,6 +263,8 @@ def test_summary_numbers() -> None:
                 "amount": 1000.0,
                 "currency": "JPY",
                 "evidence_score": 0.5,
+                "rank": "C",
+                "gates_evaluated": 2,
                 "skipped_gates": ["budget_confirmed"],
             }
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from rich.cells import cell_len
@@ -30,7 +31,8 @@ def test_prints_each_deal_with_owner_phase_score_failing_gates_and_findings() ->
     text = out.getvalue()
     assert "Acme [red]ERP[/red]" in text  # CRM text is never read as markup
     assert "Aiko Tanaka" in text
-    assert "50%" in text
+    assert re.search(r"discovery\s+C\s+50%\s+2\s", text)  # phase, rank, score, gates evaluated
+    assert "Rank" in text and "Evaluated" in text
     assert "decision_process_known" in text
     assert "budget_confirmed*" in text  # a skipped phase is marked
     assert "stage ahead of evidence" in text  # the finding's message
@@ -54,15 +56,15 @@ def test_rows_are_printed_as_deals_come_under_one_heading() -> None:
 def test_long_cells_wrap_inside_their_column_and_japanese_lines_up() -> None:
     widths = column_widths(100)
     lines = deal_lines(
-        ["株式会社テスト 基幹システム刷新プロジェクト", "Aiko", "define", "50%", "a, b", ""],
+        ["株式会社テスト 基幹システム刷新", "Aiko", "define", "C", "50%", "2", "a, b", ""],
         widths,
-        frozenset({3}),
+        frozenset({4, 5}),
     )
     assert len(lines) > 1
     owner_column = sum(widths[:1]) + len(GAP)
     first = lines[0]
     assert cell_len(first[: first.index("Aiko")]) == owner_column
-    assert all(cell_len(line) <= sum(widths) + len(GAP) * 5 for line in lines)
+    assert all(cell_len(line) <= sum(widths) + len(GAP) * 7 for line in lines)
 
 
 @pytest.mark.parametrize(
