@@ -1,10 +1,15 @@
 """Where an audit's CPU goes: cProfile of a full audit against a sandbox in another process.
 
     python -m bench.profile_audit [--deals 20000] [--crm salesforce|hubspot] [--top 15]
+    python -m bench.profile_audit --steps [--deals 10000] [--crm salesforce]
 
 Prints the top entries by own time (tottime) and by cumulative time. cProfile sees the main
 thread only: requests made by the read-ahead thread show up as the consumer's waits on its
 queue (`queue.get`), not as HTTP calls.
+
+`--steps` instead times each step of the audit per deal, without a profiler: CPU time of the
+thread (`time.thread_time`) around record flattening (Salesforce), mapping, the gates, the summary
+and the report, with read-ahead turned off so that one thread does all the work.
 """
 
 from __future__ import annotations
@@ -57,13 +62,91 @@ def profile(crm: str, deals: int, top: int) -> str:
     return text.getvalue()
 
 
+_STEPS = (  # (module, attribute, label): the functions an audit calls once per deal
+    ("connector.salesforce.reader", "raw_deal", "records (flatten)"),
+    ("mappings.normalize", "normalize", "mapping"),
+    ("sync.evaluate", "evaluate_deal", "gates"),
+    ("sync.reports.summary.AuditSummary", "add", "summary"),
+    ("sync.reports.json_report.JsonReport", "deal", "report (json)"),
+)
+
+
+def steps(crm: str, deals: int) -> str:
+    """CPU µs per call of each step of a full audit, and the run's total CPU, as text."""
+    import importlib
+    import time
+    from collections.abc import Callable
+    from typing import Any
+
+    import structlog
+
+    import connector.hubspot.streams
+    import connector.salesforce.reader
+    from sync.audit import run_audit
+    from sync.factory import build_connector
+
+    def one_thread(pages: Any, *_: Any, **__: Any) -> Any:
+        return pages
+
+    setattr(connector.salesforce.reader, "read_ahead", one_thread)  # noqa: B010
+    setattr(connector.hubspot.streams, "read_ahead", one_thread)  # noqa: B010
+    spent: dict[str, list[float]] = {}
+
+    def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
+        cost = spent.setdefault(label, [0.0, 0])
+
+        def step(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                cost[0] += time.thread_time() - started
+                cost[1] += 1
+
+        return step
+
+    for module_path, name, label in _STEPS:
+        module, _, owner = module_path.rpartition(".")
+        target = getattr(importlib.import_module(module), owner) if owner[0].isupper() else None
+        if target is None:
+            target = importlib.import_module(module_path)
+        setattr(target, name, timed(getattr(target, name), label))
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))
+    with (
+        sandbox_server(crm, deals) as (endpoint, _),
+        tempfile.TemporaryDirectory(prefix="dealgate-profile-") as temp,
+    ):
+        settings = settings_for(endpoint, Path(temp))
+        connector_ = build_connector(settings)
+        cpu = time.process_time()
+        run_audit(
+            settings,
+            connector_,
+            pipeline=None,
+            phase=None,
+            owner=None,
+            fmt="json",
+            output=Path(temp) / "audit.json",
+            strict=False,
+            progress=False,
+            out=io.StringIO(),
+        )
+        cpu = time.process_time() - cpu
+    lines = [f"{crm}, {deals} deals: {cpu:.2f} s CPU in all"]
+    for label, (seconds, calls) in spent.items():
+        if calls:
+            lines.append(f"{label:20} {seconds / calls * 1e6:7.1f} µs a call, {calls} calls")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Profile a full audit.")
     parser.add_argument("--deals", type=int, default=20_000)
     parser.add_argument("--crm", choices=("salesforce", "hubspot"), default="salesforce")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--steps", action="store_true", help="CPU per deal of each step instead")
     args = parser.parse_args(argv)
-    print(profile(args.crm, args.deals, args.top))
+    print(steps(args.crm, args.deals) if args.steps else profile(args.crm, args.deals, args.top))
     return 0
 
 
