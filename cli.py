@@ -268,24 +268,27 @@ def schema_install(
         bool, typer.Option("--dry-run", help="List what is missing; create nothing.")
     ] = False,
 ) -> None:
-    """Create the default custom fields (HubSpot: properties and association labels).
+    """Create the default custom fields (HubSpot: properties and association labels), labelled
+    in the configured `language`.
 
     Salesforce: prints the exact field list for the admin (custom fields are deployed by an admin
     through Setup or a metadata deployment), marking the ones the org already has.
     """
     from sync.factory import build_connector
+    from sync.schema_labels import schema_labels
 
     settings = load(config)
     connector = build_connector(settings, interactive=True)
+    labels = schema_labels(settings.language)
     if settings.crm == "salesforce":
         from connector.salesforce.schema import render
 
-        typer.echo(render(connector.existing_fields()))
+        typer.echo(render(connector.existing_fields(), labels))
         return
     from connector.hubspot import HubSpotConnector
 
     assert isinstance(connector, HubSpotConnector)
-    actions = connector.install_schema(dry_run=dry_run)
+    actions = connector.install_schema(dry_run=dry_run, labels=labels)
     for line in actions:
         typer.echo(line)
     if not actions:

@@ -7,7 +7,7 @@ translation), reads through `streams`, writes through `writes`, schema through `
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -167,9 +167,12 @@ class HubSpotConnector:
         return dict(self._labels or {})
 
     @guarded
-    def install_schema(self, dry_run: bool = False) -> list[str]:
-        """Create dealgate's deal properties and association labels where missing."""
-        return schema.install_schema(self.transport, dry_run)
+    def install_schema(
+        self, dry_run: bool = False, labels: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """Create dealgate's deal properties and association labels where missing; `labels`
+        gives properties their label by attribute (`schema.install_schema`)."""
+        return schema.install_schema(self.transport, dry_run, labels)
 
     @guarded
     def stages(self) -> list[StageInfo]:

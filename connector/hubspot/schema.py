@@ -10,6 +10,7 @@ nothing; `dry_run` lists what would be created.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,12 +31,13 @@ class DealProperty:
     kind: str
     options: tuple[str, ...] = ()
     description: str = "Evidence that dealgate reads for its gates."
+    attribute: str = ""  # the dealgate attribute (or verdict key) it holds
 
-    def definition(self) -> dict[str, Any]:
-        """The `POST /crm/v3/properties/deals` body."""
+    def definition(self, label: str | None = None) -> dict[str, Any]:
+        """The `POST /crm/v3/properties/deals` body; `label` replaces the English one."""
         body: dict[str, Any] = {
             "name": self.name,
-            "label": self.label,
+            "label": label or self.label,
             "groupName": GROUP,
             "description": self.description,
         }
@@ -65,7 +67,7 @@ class DealProperty:
 
 
 def _prop(attribute: str, label: str, kind: str, options: tuple[str, ...] = ()) -> DealProperty:
-    return DealProperty(f"dealgate_{attribute}", label, kind, options)
+    return DealProperty(f"dealgate_{attribute}", label, kind, options, attribute=attribute)
 
 
 DEAL_PROPERTIES: tuple[DealProperty, ...] = (
@@ -114,7 +116,7 @@ PHASES = ("discovery", "define", "decision", "delivery", "maintenance")
 
 
 def _verdict(attribute: str, label: str, kind: str, options: tuple[str, ...] = ()) -> DealProperty:
-    return DealProperty(f"dealgate_{attribute}", label, kind, options, VERDICT_NOTE)
+    return DealProperty(f"dealgate_{attribute}", label, kind, options, VERDICT_NOTE, attribute)
 
 
 # The verdict dealgate writes (docs/design.md section 5), in the same group.
@@ -154,8 +156,12 @@ def _group_exists(transport: Transport) -> bool:
     return GROUP in {g.get("name") for g in groups.get("results") or []}
 
 
-def install_schema(transport: Transport, dry_run: bool = False) -> list[str]:
-    """Create the missing dealgate properties and labels; one line per thing (to be) created."""
+def install_schema(
+    transport: Transport, dry_run: bool = False, labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Create the missing dealgate properties and labels; one line per thing (to be) created.
+    `labels` gives a property's label by its attribute (`schema install` in Japanese); the
+    others keep their English label. Association labels stay English: mappings match them."""
     verb = "would create" if dry_run else "created"
     lines: list[str] = []
     if not _group_exists(transport):
@@ -180,7 +186,7 @@ def install_schema(transport: Transport, dry_run: bool = False) -> list[str]:
                 "properties",
                 "create",
                 vocab.DEALS,
-                property_create=prop.definition(),
+                property_create=prop.definition((labels or {}).get(prop.attribute)),
                 idempotent=False,
             )
         lines.append(f"{verb} deal property {prop.name} ({prop.kind})")

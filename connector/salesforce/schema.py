@@ -7,8 +7,8 @@ Metadata API is left to the admin's own tooling: the list below is exact enough 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from connector.salesforce.soql import CONTACT_ROLE, OPPORTUNITY
 
@@ -152,10 +152,11 @@ LONG_TEXT_NOTE = (
 )
 
 
-def render(existing: set[str] | None = None) -> str:
+def render(existing: set[str] | None = None, labels: Mapping[str, str] | None = None) -> str:
     """The field list for the admin, grouped by object; fields that exist already are named
-    at the end instead of listed."""
-    todo = missing(existing)
+    at the end instead of listed. `labels` gives a field's label by its attribute (`schema
+    install` in Japanese); the others keep their English label."""
+    todo = [replace(f, label=(labels or {}).get(f.attribute) or f.label) for f in missing(existing)]
     lines = ["Salesforce custom fields for dealgate", ""]
     if not todo:
         lines.append("Every field exists already; nothing to create.")

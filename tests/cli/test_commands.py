@@ -366,3 +366,28 @@ def test_lang_ja_on_the_command_line_speaks_japanese(
     assert "予算を確保していること" in listing.output
     bad = runner.invoke(app, ["audit", "--config", str(path), "--lang", "fr"])
     assert bad.exit_code == 2
+
+
+def test_schema_install_in_japanese_labels_the_fields_as_the_tasks_name_them(
+    tmp_path: Path, hs_empty: HubSpotSandbox, sf_sandbox: SalesforceSandbox
+) -> None:
+    path = _hs_config(tmp_path, hs_empty)
+    path.write_text(path.read_text() + "language: ja\n")
+    result = runner.invoke(app, ["schema", "install", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    props = hs_empty.store.properties["deals"]
+    assert props["dealgate_budget_status"].label == "予算ステータス"  # the tasks' word for it
+    assert props["dealgate_approval_status"].label == "稟議ステータス"
+    assert props["dealgate_next_step"].label == "dealgate 次の手順"
+    # values and association labels stay as they are: mappings and readers match them
+    assert [value for value, _ in props["dealgate_budget_status"].options] == [
+        "unknown",
+        "estimated",
+        "confirmed",
+    ]
+    sf_sandbox.store.remove_field("Opportunity", "Why_Now__c")
+    sf_path = _sf_config(tmp_path, sf_sandbox)
+    sf_path.write_text(sf_path.read_text() + "language: ja\n")
+    listed = runner.invoke(app, ["schema", "install", "--config", str(sf_path)])
+    assert listed.exit_code == 0, listed.output
+    assert "Why_Now__c" in listed.output and "なぜ今" in listed.output
