@@ -16,18 +16,25 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import io
 import logging
 import pstats
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bench.audit import sandbox_server, settings_for
 
 
-def profile(crm: str, deals: int, top: int) -> str:
-    """The profile's two top-`top` tables, as text."""
+@contextmanager
+def _audit_of(crm: str, deals: int) -> Iterator[Callable[[], None]]:
+    """A sandbox of `deals` generated deals in a process of its own, and a function that runs
+    one full JSON audit against it (logging quiet, connector built before)."""
     import structlog
 
     from sync.audit import run_audit
@@ -40,20 +47,30 @@ def profile(crm: str, deals: int, top: int) -> str:
     ):
         settings = settings_for(endpoint, Path(temp))
         connector = build_connector(settings)
+
+        def audit() -> None:
+            run_audit(
+                settings,
+                connector,
+                pipeline=None,
+                phase=None,
+                owner=None,
+                fmt="json",
+                output=Path(temp) / "audit.json",
+                strict=False,
+                progress=False,
+                out=io.StringIO(),
+            )
+
+        yield audit
+
+
+def profile(crm: str, deals: int, top: int) -> str:
+    """The profile's two top-`top` tables, as text."""
+    with _audit_of(crm, deals) as audit:
         profiler = cProfile.Profile()
         profiler.enable()
-        run_audit(
-            settings,
-            connector,
-            pipeline=None,
-            phase=None,
-            owner=None,
-            fmt="json",
-            output=Path(temp) / "audit.json",
-            strict=False,
-            progress=False,
-            out=io.StringIO(),
-        )
+        audit()
         profiler.disable()
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text).strip_dirs()
@@ -62,28 +79,19 @@ def profile(crm: str, deals: int, top: int) -> str:
     return text.getvalue()
 
 
-_STEPS = (  # (module, attribute, label): the functions an audit calls once per deal
-    ("connector.salesforce.reader", "raw_deal", "records (flatten)"),
-    ("mappings.normalize", "normalize", "mapping"),
-    ("sync.evaluate", "evaluate_deal", "gates"),
-    ("sync.reports.summary.AuditSummary", "add", "summary"),
-    ("sync.reports.json_report.JsonReport", "deal", "report (json)"),
+_STEPS = (  # (module, class or "", function, label): what an audit calls once per deal
+    ("connector.salesforce.reader", "", "raw_deal", "records (flatten)"),
+    ("mappings.normalize", "", "normalize", "mapping"),
+    ("sync.evaluate", "", "evaluate_deal", "gates"),
+    ("sync.reports.summary", "AuditSummary", "add", "summary"),
+    ("sync.reports.json_report", "JsonReport", "deal", "report (json)"),
 )
 
 
 def steps(crm: str, deals: int) -> str:
     """CPU µs per call of each step of a full audit, and the run's total CPU, as text."""
-    import importlib
-    import time
-    from collections.abc import Callable
-    from typing import Any
-
-    import structlog
-
     import connector.hubspot.streams
     import connector.salesforce.reader
-    from sync.audit import run_audit
-    from sync.factory import build_connector
 
     def one_thread(pages: Any, *_: Any, **__: Any) -> Any:
         return pages
@@ -105,32 +113,13 @@ def steps(crm: str, deals: int) -> str:
 
         return step
 
-    for module_path, name, label in _STEPS:
-        module, _, owner = module_path.rpartition(".")
-        target = getattr(importlib.import_module(module), owner) if owner[0].isupper() else None
-        if target is None:
-            target = importlib.import_module(module_path)
+    for module_name, class_name, name, label in _STEPS:
+        module = importlib.import_module(module_name)
+        target = getattr(module, class_name) if class_name else module
         setattr(target, name, timed(getattr(target, name), label))
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))
-    with (
-        sandbox_server(crm, deals) as (endpoint, _),
-        tempfile.TemporaryDirectory(prefix="dealgate-profile-") as temp,
-    ):
-        settings = settings_for(endpoint, Path(temp))
-        connector_ = build_connector(settings)
+    with _audit_of(crm, deals) as audit:
         cpu = time.process_time()
-        run_audit(
-            settings,
-            connector_,
-            pipeline=None,
-            phase=None,
-            owner=None,
-            fmt="json",
-            output=Path(temp) / "audit.json",
-            strict=False,
-            progress=False,
-            out=io.StringIO(),
-        )
+        audit()
         cpu = time.process_time() - cpu
     lines = [f"{crm}, {deals} deals: {cpu:.2f} s CPU in all"]
     for label, (seconds, calls) in spent.items():
