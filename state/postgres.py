@@ -21,15 +21,13 @@ searches `pg_temp` first) and vanish when the store closes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from connector.base import Cursor
 from state.base import (
     ACTIVE_STATES,
     LedgerEntry,
@@ -37,6 +35,7 @@ from state.base import (
     Snooze,
     TaskState,
 )
+from state.meta import MetaValues
 from state.postgres_schema import TENANT_TABLES
 from state.postgres_session import PostgresSession
 from state.postgres_verdicts import PostgresVerdicts
@@ -46,7 +45,7 @@ _ACTIVE = [s.value for s in ACTIVE_STATES]
 _COLUMNS = "id, deal_id, gate_id, task_id, state, owner_id, updated_at"
 
 
-class PostgresStateStore(PostgresSession, PostgresVerdicts):
+class PostgresStateStore(PostgresSession, PostgresVerdicts, MetaValues):
     """`StateStore` for one tenant in a PostgreSQL database. `read_only` takes no lock and never
     writes a table. `pool` shares one connection pool among several stores (the caller closes it);
     without it the store opens and closes a pool of its own."""
@@ -65,37 +64,6 @@ class PostgresStateStore(PostgresSession, PostgresVerdicts):
                 "ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value",
                 (self.tenant, key, value),
             )
-
-    def cursor(self) -> Cursor | None:
-        """The connector's high-water mark of the last finished cycle."""
-        text = self._get("cursor")
-        if text is None:
-            return None
-        value = json.loads(text)
-        return {str(k): str(v) for k, v in value.items()}
-
-    def save_cursor(self, cursor: Cursor) -> None:
-        self._set("cursor", json.dumps(dict(cursor), sort_keys=True))
-
-    def last_full_rescan(self) -> datetime | None:
-        text = self._get("last_full_rescan")
-        return datetime.fromisoformat(text) if text else None
-
-    def save_full_rescan(self, at: datetime) -> None:
-        self._set("last_full_rescan", at.astimezone(UTC).isoformat())
-
-    def catch_up_at(self) -> datetime | None:
-        text = self._get("catch_up_at")
-        return datetime.fromisoformat(text) if text else None
-
-    def save_catch_up_at(self, at: datetime | None) -> None:
-        self._set("catch_up_at", "" if at is None else at.astimezone(UTC).isoformat())
-
-    def method_fingerprint(self) -> str | None:
-        return self._get("method_fingerprint")
-
-    def save_method_fingerprint(self, fingerprint: str) -> None:
-        self._set("method_fingerprint", fingerprint)
 
     # -- the rolling per-owner cap -----------------------------------------------------------
     def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:

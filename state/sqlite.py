@@ -24,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-from connector.base import Cursor
 from state.base import (
     ACTIVE_STATES,
     LedgerEntry,
@@ -34,6 +33,7 @@ from state.base import (
     StateLocked,
     TaskState,
 )
+from state.meta import MetaValues
 from state.sqlite_verdicts import SqliteVerdicts
 
 MIGRATIONS: tuple[str, ...] = (
@@ -104,7 +104,7 @@ def _backup(uri: str, target: sqlite3.Connection) -> None:
         source.close()
 
 
-class SqliteStateStore(SqliteVerdicts):
+class SqliteStateStore(SqliteVerdicts, MetaValues):
     """`StateStore` on one SQLite file. `read_only` takes no lock and never writes the file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -233,35 +233,6 @@ class SqliteStateStore(SqliteVerdicts):
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-
-    def cursor(self) -> Cursor | None:
-        """The connector's high-water mark of the last finished cycle."""
-        text = self._get("cursor")
-        if text is None:
-            return None
-        value = json.loads(text)
-        return {str(k): str(v) for k, v in value.items()}
-
-    def save_cursor(self, cursor: Cursor) -> None:
-        self._set("cursor", json.dumps(dict(cursor), sort_keys=True))
-
-    def last_full_rescan(self) -> datetime | None:
-        return _parse(self._get("last_full_rescan"))
-
-    def save_full_rescan(self, at: datetime) -> None:
-        self._set("last_full_rescan", _iso(at))
-
-    def catch_up_at(self) -> datetime | None:
-        return _parse(self._get("catch_up_at") or None)
-
-    def save_catch_up_at(self, at: datetime | None) -> None:
-        self._set("catch_up_at", "" if at is None else _iso(at))
-
-    def method_fingerprint(self) -> str | None:
-        return self._get("method_fingerprint")
-
-    def save_method_fingerprint(self, fingerprint: str) -> None:
-        self._set("method_fingerprint", fingerprint)
 
     # -- the rolling per-owner cap -----------------------------------------------------------
     def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
