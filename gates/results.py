@@ -84,7 +84,9 @@ class DealEvaluation:
     qualified: bool = True  # False: a discovery deal not yet decided "pursue" (few tasks only)
     rank: str | None = None  # 確度 rank A-D from the course's milestones (gates/rank.py)
     evaluated: int = 0  # how many gates were evaluated (passed or failed)
+    # The failed results, in catalog order: worked out once, read by every report and the planner.
+    failing: tuple[GateResult, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def failing(self) -> tuple[GateResult, ...]:
-        return tuple(r for r in self.results if r.outcome is Outcome.FAILED)
+    def __post_init__(self) -> None:
+        failed = Outcome.FAILED
+        object.__setattr__(self, "failing", tuple(r for r in self.results if r.outcome is failed))

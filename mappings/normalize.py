@@ -92,9 +92,11 @@ def _parser(f: FieldMap) -> Callable[[Any], Any]:
 @dataclass(frozen=True, slots=True)
 class _FieldReader:
     attribute: str
+    key: str  # the attribute's name on the snapshot (owner -> owner_id)
     field: str
     parse: Callable[[Any], Any]
     unknown: Any  # what an unreadable value reads as: the enum's `unknown`, else None
+    text: bool  # a text attribute: a string value is taken as it is, without a call
 
 
 def _unprefixed(source: str | None, readable: frozenset[str]) -> str | None:
@@ -116,9 +118,11 @@ class _Plan:
         self.fields = tuple(
             _FieldReader(
                 f.attribute,
+                _SNAPSHOT_NAMES.get(f.attribute, f.attribute),
                 f.field,
                 _parser(f),
                 ENUMS[f.kind]("unknown") if f.kind in ENUMS else None,
+                f.kind == "text",
             )
             for f in mapping.fields
             if f.attribute in self.mapped
@@ -274,8 +278,11 @@ def normalize(
         value = fields.get(reader.field)
         if value is None:
             continue  # most fields of most deals are empty: the fast path
+        if reader.text and type(value) is str:
+            values[reader.key] = value  # what parse_text returns, without the call
+            continue
         try:
-            values[reader.attribute] = reader.parse(value)
+            values[reader.key] = reader.parse(value)
         except Unreadable as exc:
             unknown = reader.unknown
             why, result = (
@@ -284,7 +291,7 @@ def normalize(
                 else (f"cannot read ({exc})", "left empty")
             )
             warnings.append(_warning(raw.id, reader.attribute, value, reader.field, why, result))
-            values[reader.attribute] = unknown
+            values[reader.key] = unknown
     # The connector's own pipeline and stage win; the mapped fields are the fallback.
     field_pipeline, field_stage = values.pop("pipeline", None), values.pop("stage", None)
     pipeline = raw.pipeline if raw.pipeline is not None else field_pipeline or None
@@ -298,7 +305,7 @@ def normalize(
     if values.get("name") is None:
         values.pop("name", None)
     snapshot = DealSnapshot(
-        **{_SNAPSHOT_NAMES.get(name, name): value for name, value in values.items()},
+        **values,
         id=raw.id,
         crm=mapping.crm,
         pipeline=pipeline,

@@ -18,6 +18,7 @@ from gates import Catalog, evaluate_deal
 from gates.results import DealEvaluation
 from gates.snapshot import DealSnapshot
 from mappings import CrmMapping, UnmappedStage
+from sync.collector import streaming
 from sync.i18n import text
 from sync.logs import get_logger
 
@@ -79,7 +80,22 @@ def evaluate_stream(
     """Normalize and evaluate each deal as it comes; skip (and count) what cannot be evaluated.
 
     `on_unmapped` sees each deal skipped for its stage (the engine completes its open tasks).
+    The garbage collector runs in fewer, larger passes meanwhile (`sync.collector`).
     """
+    with streaming():
+        yield from _evaluate_each(deals, mapping, catalog, stages, existing, now, run, on_unmapped)
+
+
+def _evaluate_each(
+    deals: Iterable[RawDeal],
+    mapping: CrmMapping,
+    catalog: Catalog,
+    stages: Mapping[tuple[str | None, str], StageInfo],
+    existing: set[str] | None,
+    now: datetime,
+    run: EvaluationRun,
+    on_unmapped: Callable[[RawDeal, UnmappedStage], None] | None,
+) -> Iterator[Evaluated]:
     for raw in deals:
         run.deals_read += 1
         try:

@@ -17,10 +17,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from gates.results import Outcome
 from gates.snapshot import SELLING_PHASES, Phase
 from sync.reports.model import AuditRow, ReportContext
+
+_RESULT_KEY = attrgetter("gate_id", "phase", "outcome")
 
 FLAGGED_CAP = 500
 
@@ -183,14 +186,37 @@ class AuditSummary:
         self.without_phase = 0  # in scope but in no phase (closed lost)
         self.filtered_out = 0  # read and evaluated, outside the pipeline/phase/owner filters
         self.phases: dict[Phase, PhaseStats] = {p: PhaseStats(p) for p in Phase}
-        self.gates: dict[str, GateStats] = {
+        self._gates: dict[str, GateStats] = {
             g.id: GateStats(g.id, g.phase) for g in context.gates.values()
+        }
+        # (gate id, gate phase, outcome) counts by deal phase, not yet in `_gates`: counted in C
+        # per deal (Counter.update over attrgetter tuples), folded in when `gates` is read.
+        self._tally: dict[Phase, Counter[tuple[str, Phase, Outcome]]] = {
+            p: Counter() for p in Phase
         }
         self.owners: dict[str | None, OwnerStats] = {}
         self.forecast: dict[tuple[Phase, str | None], Forecast] = {}
         self.flagged: list[FlaggedDeal] = []
         self.flagged_total = 0
         self.run = RunFacts()
+
+    @property
+    def gates(self) -> dict[str, GateStats]:
+        """Each gate's outcomes by deal phase, in catalog order (then first seen)."""
+        for deal_phase, tally in self._tally.items():
+            for (gate_id, gate_phase, outcome), count in tally.items():
+                counts = self._gate(gate_id, gate_phase).by_deal_phase.setdefault(
+                    deal_phase, Counter()
+                )
+                counts[outcome] += count
+            tally.clear()
+        return self._gates
+
+    def _gate(self, gate_id: str, phase: Phase) -> GateStats:
+        stats = self._gates.get(gate_id)
+        if stats is None:
+            stats = self._gates[gate_id] = GateStats(gate_id, phase)
+        return stats
 
     # -- feeding -----------------------------------------------------------------------------
 
@@ -217,17 +243,9 @@ class AuditSummary:
                 phase.amounts.get(snapshot.currency, 0.0) + snapshot.amount
             )
 
-        gates = self.gates
-        for result in evaluation.results:  # the hot loop: about 20 gates per deal
-            stats = gates.get(result.gate_id)
-            if stats is None:
-                stats = gates[result.gate_id] = GateStats(result.gate_id, result.phase)
-            counts = stats.by_deal_phase.get(deal_phase)
-            if counts is None:
-                counts = stats.by_deal_phase[deal_phase] = Counter()
-            counts[result.outcome] += 1
+        self._tally[deal_phase].update(map(_RESULT_KEY, evaluation.results))
         for result in skipped:
-            gates[result.gate_id].skipped_phase_failures += 1
+            self._gate(result.gate_id, result.phase).skipped_phase_failures += 1
 
         owner = self.owners.get(snapshot.owner_id)
         if owner is None:
