@@ -168,6 +168,9 @@ def _role(plan: _Plan, contact: RawContact) -> Role | None:
     if plan.roles_from != LABELS:
         value = contact.fields.get(plan.role_field) if plan.role_field is not None else None
         labels = (value,) if value is not None else contact.labels
+    if len(labels) == 1:  # one role label or field value: the common case
+        label = labels[0]
+        return plan.roles.get(label_key(label)) if isinstance(label, str) else None
     found = set()
     for label in labels:
         if isinstance(label, str):
@@ -231,6 +234,9 @@ def _last_contacted(
 
 def _name(plan: _Plan, contact: RawContact) -> str:
     fields = contact.fields
+    if len(plan.names) == 1:  # one name field (Salesforce Contact.Name): the common case
+        value = fields.get(plan.names[0])
+        return "" if value is None else (value if type(value) is str else str(value)).strip()
     parts = (fields.get(name) for name in plan.names)
     texts = [str(part).strip() for part in parts if part is not None and str(part).strip()]
     if len(plan.names) == 2 and len(texts) == 2:  # given and family name fields

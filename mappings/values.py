@@ -68,10 +68,10 @@ def parse_number(value: Any) -> float | None:
 
 def parse_bool(value: Any) -> bool | None:
     """A checkbox from a JSON boolean or "true"/"false" (also yes/no, 1/0, on/off)."""
+    if value is True or value is False:
+        return value
     if _blank(value):
         return None
-    if isinstance(value, bool):
-        return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
@@ -127,6 +127,17 @@ def _aware(moment: datetime) -> datetime:
 def parse_datetime(value: Any) -> datetime | None:
     """A UTC datetime from ISO text (with "Z", "+0000", "+00:00" or no offset) or epoch
     milliseconds; a bare date reads as the start of that day UTC."""
+    if type(value) is str:
+        return _datetime_of_text(value)
+    return _datetime_of(value)
+
+
+@lru_cache(maxsize=8192)  # the few distinct texts of a page (stamps repeat within a batch)
+def _datetime_of_text(value: str) -> datetime | None:
+    return _datetime_of(value)
+
+
+def _datetime_of(value: Any) -> datetime | None:
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)
@@ -141,6 +152,17 @@ def parse_datetime(value: Any) -> datetime | None:
 def parse_date(value: Any) -> date | None:
     """A date from "YYYY-MM-DD", or the calendar date of a datetime as the CRM wrote it
     (HubSpot stores date properties as midnight datetimes; epoch milliseconds are UTC)."""
+    if type(value) is str:
+        return _date_of_text(value)
+    return _date_of(value)
+
+
+@lru_cache(maxsize=8192)  # dates repeat across deals (close dates, project dates)
+def _date_of_text(value: str) -> date | None:
+    return _date_of(value)
+
+
+def _date_of(value: Any) -> date | None:
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)
@@ -152,6 +174,17 @@ def parse_last_contact(value: Any) -> datetime | None:
     `notes_last_contacted`); a bare date (Salesforce `Contact.LastActivityDate`) means "some
     time that day" and reads as the end of that day UTC, so a contact made on the day counts in
     full and dealgate never asks for a touch that may already have happened."""
+    if type(value) is str:
+        return _last_contact_of_text(value)
+    return _last_contact_of(value)
+
+
+@lru_cache(maxsize=8192)  # last activity dates repeat across contacts
+def _last_contact_of_text(value: str) -> datetime | None:
+    return _last_contact_of(value)
+
+
+def _last_contact_of(value: Any) -> datetime | None:
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)

@@ -368,15 +368,11 @@ class _Cycle:
             )
         for gate_id in plan.duplicates:
             log.warning("duplicate_tasks", deal_id=plan.deal_id, gate_id=gate_id)
+        # A deferred create is counted (the cycle's tasks_deferred), not logged one by one: a
+        # first cycle over a big pipeline defers tens of thousands.
+        offer = self.quota.offer
         for create in plan.creates:
-            deferred = self.quota.offer(create)
-            if deferred is not None:
-                log.debug(
-                    "task_deferred",
-                    deal_id=deferred.deal_id,
-                    gate_id=deferred.gate_id,
-                    owner_id=deferred.owner_id,
-                )
+            offer(create)
         self.tasks.completions.extend(plan.completes)
         if len(self.tasks.completions) >= self.e.batch_size:
             self.tasks.flush_completions()

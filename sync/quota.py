@@ -25,6 +25,7 @@ class OwnerQuota:
         self.used = dict(used or {})
         self._heaps: dict[str, list[tuple[tuple[int, int, int, int], int, PlannedCreate]]] = {}
         self._kept: set[tuple[str, str]] = set()
+        self._rooms: dict[str, int] = {}  # room per owner, worked out at the owner's first offer
         self._seq = 0
         self.deferred = 0
         self.deferred_owners: set[str] = set()
@@ -40,14 +41,17 @@ class OwnerQuota:
             return None
         self._seq += 1
         owner_id = create.owner_id
-        room = self.room(owner_id)
+        heap = self._heaps.get(owner_id)
+        if heap is None:  # the owner's first offer of the cycle: `used` is fixed from here on
+            heap = self._heaps[owner_id] = []
+            self._rooms[owner_id] = self.room(owner_id)
+        room = self._rooms[owner_id]
         if room <= 0:
             self.deferred += 1
             self.deferred_owners.add(owner_id)
             return create
-        key = (*create.rank, self._seq)
-        negated = (-key[0], -key[1], -key[2], -key[3])
-        heap = self._heaps.setdefault(owner_id, [])
+        first, second, third = create.rank
+        negated = (-first, -second, -third, -self._seq)
         if len(heap) < room:
             heapq.heappush(heap, (negated, self._seq, create))
             self._kept.add(identity)
@@ -65,6 +69,7 @@ class OwnerQuota:
         """Every kept create, best first; the quota is empty afterwards."""
         kept = [item for heap in self._heaps.values() for item in heap]
         self._heaps.clear()
+        self._rooms.clear()
         self._kept.clear()
         kept.sort(key=lambda item: item[0], reverse=True)
         return [create for _, _, create in kept]
