@@ -14,6 +14,7 @@ backwards compatible and keeps the version.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from gates.results import GateResult, Outcome
@@ -34,8 +35,12 @@ def _sum(value: float) -> float:
     return round(value, 2)
 
 
+# One encoder for the report: json.dumps with options builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 def deal_object(row: AuditRow, words: Words | None = None) -> dict[str, Any]:
@@ -107,17 +112,26 @@ class _GateTexts:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self._known: dict[int, tuple[GateResult, str]] = {}
+        self._texts: dict[int, str] = {}
+        self._kept: dict[int, GateResult] = {}  # keeps each keyed object (and so its id) alive
 
-    def __call__(self, result: GateResult) -> str:
-        entry = self._known.get(id(result))
-        if entry is not None and entry[0] is result:
-            return entry[1]
-        text = _dump(_gate_object(result, self.language))
-        if len(self._known) >= self.LIMIT:
-            self._known.clear()
-        self._known[id(result)] = (result, text)
-        return text
+    def join(self, results: Sequence[GateResult]) -> str:
+        """The JSON texts of `results`, comma-separated: in the common case, where every result
+        is known, without a Python-level call per gate."""
+        texts = self._texts
+        ids = [*map(id, results)]
+        try:
+            return ", ".join(map(texts.__getitem__, ids))
+        except KeyError:
+            pass
+        if len(texts) + len(ids) > self.LIMIT:
+            texts.clear()
+            self._kept.clear()
+        for key, result in zip(ids, results, strict=True):
+            if key not in texts:
+                self._kept[key] = result
+                texts[key] = _dump(_gate_object(result, self.language))
+        return ", ".join(map(texts.__getitem__, ids))
 
 
 def _forecast(cell: Forecast) -> dict[str, Any]:
@@ -257,7 +271,7 @@ class JsonReport:
         """Write one deal, on a line of its own."""
         # The text of `_dump(deal_object(row, words))`, with each gate result encoded once.
         head = _dump(_deal_head(row))[:-1]
-        gates = ", ".join(map(self._gate_texts, row.evaluation.results))
+        gates = self._gate_texts.join(row.evaluation.results)
         findings = _dump(_findings(row, self._words))
         text = f'{head}, "gates": [{gates}], "findings": {findings}}}'
         self._out.write(("\n" if self._first else ",\n") + text)
