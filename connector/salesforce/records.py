@@ -16,7 +16,7 @@ from connector.markers import find_marker
 from connector.salesforce.soql import CONTACT_ALWAYS, CONTACT_ROLES, TASKS
 
 _CHILDREN = frozenset({CONTACT_ROLES, TASKS})
-_SCALARS = (str, int, float, type(None))  # bool is an int
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -42,15 +42,30 @@ def child_page(record: Mapping[str, Any], relationship: str) -> tuple[list[Any],
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Field values by (dotted) API name, without `attributes` and child relationships."""
+    if prefix:
+        return _nested(record, prefix)
     fields: dict[str, Any] = {}
     for name, value in record.items():
-        if name == "attributes" or (not prefix and name in _CHILDREN):
+        if name == "attributes" or name in _CHILDREN:
             continue
         # Scalars first: most values are, and the Mapping check is an (expensive) ABC check.
-        if isinstance(value, _SCALARS):
-            fields[f"{prefix}{name}"] = value
+        if type(value) in _SCALAR_TYPES:
+            fields[name] = value
         elif isinstance(value, Mapping) and "attributes" in value:
-            fields.update(flatten(value, f"{prefix}{name}."))
+            fields.update(_nested(value, f"{name}."))
+        else:
+            fields[name] = value
+    return fields
+
+
+def _nested(record: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """A parent record's fields under `prefix` (`Owner.`), its own parents flattened too."""
+    fields: dict[str, Any] = {}
+    for name, value in record.items():
+        if name == "attributes":
+            continue
+        if isinstance(value, Mapping) and "attributes" in value:
+            fields.update(_nested(value, f"{prefix}{name}."))
         else:
             fields[f"{prefix}{name}"] = value
     return fields
