@@ -39,14 +39,26 @@ def _parts(value: Any, at: str, problems: list[str]) -> tuple[bool | None, Mappi
     return enabled, params
 
 
+# (gate id, parameter) -> the gate that took the parameter over when a rule was split, so that
+# an override written for the old rule is refused with the place to move it to.
+MOVED_PARAMS: Mapping[tuple[str, str], str] = {
+    # key_person_contacted became the milestone "D met" (slide 56); how recently key persons
+    # were contacted is the ongoing key_person_in_touch.
+    ("key_person_contacted", "within_days"): "key_person_in_touch",
+}
+
+
 def _with_params(gate: Gate, params: Mapping[str, Any], at: str, problems: list[str]) -> Gate:
     model = params_model(gate.kind)
     takes = sorted(model.model_fields)
     unknown = [name for name in params if name not in model.model_fields]
     for name in unknown:
         offer = f"takes: {', '.join(takes)}" if takes else "takes no parameters"
+        moved = MOVED_PARAMS.get((gate.id, name))
+        hint = f"; it moved to gate {moved!r}: set it there" if moved else ""
         problems.append(
-            f"{at}.params.{name}: not a parameter of gate {gate.id!r} (kind {gate.kind} {offer})"
+            f"{at}.params.{name}: not a parameter of gate {gate.id!r} "
+            f"(kind {gate.kind} {offer}){hint}"
         )
     if unknown or not params:
         return gate

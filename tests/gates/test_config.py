@@ -111,6 +111,16 @@ def test_pipeline_overrides_apply_to_that_pipeline_only() -> None:
             id="kind-without-params",
         ),
         pytest.param(
+            {},
+            {"renewals": {"key_person_contacted": {"params": {"within_days": 60}}}},
+            [
+                "gates.pipelines.renewals.key_person_contacted.params.within_days: not a "
+                "parameter of gate 'key_person_contacted' (kind key_person_met takes: roles); "
+                "it moved to gate 'key_person_in_touch': set it there"
+            ],
+            id="an-old-override-names-the-gate-its-parameter-moved-to",
+        ),
+        pytest.param(
             {"key_person_in_touch": {"params": {"within_days": -1}}},
             {},
             [
