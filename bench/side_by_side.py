@@ -1,6 +1,6 @@
 """dealgate beside the bare client library: the same requests, the same server, one run.
 
-    python -m bench.side_by_side [--deals 10000 100000] [--crm salesforce hubspot]
+    python -m bench.side_by_side [--deals 10000 100000] [--crm salesforce hubspot] [--runs 3]
 
 For each CRM and size a sandbox runs in a process of its own, loaded with `store.generate(n)`
 (3 contacts and 1 task per deal). Four runs follow, each in a fresh worker process:
@@ -31,6 +31,7 @@ import io
 import json
 import logging
 import multiprocessing
+import statistics
 import sys
 import tempfile
 import time
@@ -249,21 +250,44 @@ class Row:
     bare_requests: int
 
 
-def measure(crm: str, deals: int) -> list[Row]:
-    """The audit and the full cycle of `deals` generated deals, each beside its bare replay."""
+def measure(crm: str, deals: int, runs: int = 1) -> list[Row]:
+    """The audit and the full cycle of `deals` generated deals, each beside its bare replay;
+    with `runs` > 1 each pair runs that many times (alternating) and the medians are kept."""
     rows: list[Row] = []
     with sandbox_server(crm, deals, _serve) as (endpoint, ours):
         for run in ("audit", "cycle"):
-            ours.send("log")
-            ours.recv()  # forget anything before the run
-            ours_cost: Cost = _in_process(_dealgate, endpoint, run)
-            ours.send("log")
-            logged: list[Logged] = ours.recv()
-            bare_cost: Cost = _in_process(_bare, endpoint, logged)
-            ours.send("log")
-            replayed: list[Logged] = ours.recv()
-            rows.append(Row(crm, deals, run, ours_cost, bare_cost, len(logged), len(replayed)))
+            ours_costs: list[Cost] = []
+            bare_costs: list[Cost] = []
+            for _ in range(runs):
+                ours.send("log")
+                ours.recv()  # forget anything before the run
+                ours_costs.append(_in_process(_dealgate, endpoint, run))
+                ours.send("log")
+                logged: list[Logged] = ours.recv()
+                bare_costs.append(_in_process(_bare, endpoint, logged))
+                ours.send("log")
+                replayed: list[Logged] = ours.recv()
+            rows.append(
+                Row(
+                    crm,
+                    deals,
+                    run,
+                    _median(ours_costs),
+                    _median(bare_costs),
+                    len(logged),
+                    len(replayed),
+                )
+            )
     return rows
+
+
+def _median(costs: list[Cost]) -> Cost:
+    """Each figure's median over the runs (wall and CPU taken apart)."""
+    return Cost(
+        statistics.median(c.wall for c in costs),
+        statistics.median(c.cpu for c in costs),
+        costs[0].records,
+    )
 
 
 def table(rows: list[Row]) -> str:
@@ -288,11 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--crm", nargs="+", choices=("salesforce", "hubspot"), default=["salesforce", "hubspot"]
     )
+    parser.add_argument("--runs", type=int, default=1, help="runs of each pair; medians kept")
     args = parser.parse_args(argv)
     rows: list[Row] = []
     for crm in args.crm:
         for deals in args.deals:
-            measured = measure(crm, deals)
+            measured = measure(crm, deals, args.runs)
             rows.extend(measured)
             for row in measured:
                 print(table([row]).splitlines()[-1], file=sys.stderr, flush=True)
