@@ -107,7 +107,6 @@ def _iso_or_epoch(value: Any) -> datetime | date:
     return _iso_or_epoch_text(value)
 
 
-@lru_cache(maxsize=8192)  # dates repeat across deals (close dates, last activity dates)
 def _iso_or_epoch_text(value: str) -> datetime | date:
     text = value.strip()
     if _EPOCH_MS.fullmatch(text):
@@ -127,17 +126,6 @@ def _aware(moment: datetime) -> datetime:
 def parse_datetime(value: Any) -> datetime | None:
     """A UTC datetime from ISO text (with "Z", "+0000", "+00:00" or no offset) or epoch
     milliseconds; a bare date reads as the start of that day UTC."""
-    if type(value) is str:
-        return _datetime_of_text(value)
-    return _datetime_of(value)
-
-
-@lru_cache(maxsize=8192)  # the few distinct texts of a page (stamps repeat within a batch)
-def _datetime_of_text(value: str) -> datetime | None:
-    return _datetime_of(value)
-
-
-def _datetime_of(value: Any) -> datetime | None:
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)
@@ -157,7 +145,10 @@ def parse_date(value: Any) -> date | None:
     return _date_of(value)
 
 
-@lru_cache(maxsize=8192)  # dates repeat across deals (close dates, project dates)
+# Dates repeat across deals (close dates, project dates, last activity dates): a pipeline has a
+# few hundred distinct ones, so each distinct text is parsed once. Datetimes (created, modified,
+# HubSpot's last contact) are near unique and are not cached: the cache would only hold memory.
+@lru_cache(maxsize=2048)
 def _date_of_text(value: str) -> date | None:
     return _date_of(value)
 
@@ -179,7 +170,7 @@ def parse_last_contact(value: Any) -> datetime | None:
     return _last_contact_of(value)
 
 
-@lru_cache(maxsize=8192)  # last activity dates repeat across contacts
+@lru_cache(maxsize=2048)  # see _date_of_text
 def _last_contact_of_text(value: str) -> datetime | None:
     return _last_contact_of(value)
 
