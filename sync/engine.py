@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from connector.base import Connector, DealStream, RawDeal
@@ -219,8 +218,14 @@ class _Cycle:
                 on_unmapped=out_of_scope,
             ):
                 snap = item.snapshot
-                state = self._state(snap.id, snap.name, snap.owner_id, item.evaluation, snap.tasks)
-                state = replace(state, gates_in_force=self._in_force(snap.pipeline))
+                state = self._state(
+                    snap.id,
+                    snap.name,
+                    snap.owner_id,
+                    item.evaluation,
+                    snap.tasks,
+                    self._in_force(snap.pipeline),
+                )
                 self._apply(plan_deal(state, ctx))
                 if verdicts is None:
                     continue
@@ -335,6 +340,7 @@ class _Cycle:
         owner_id: str | None,
         evaluation: DealEvaluation | None,
         tasks: tuple[DealTask, ...],
+        gates_in_force: frozenset[str] | None = None,
     ) -> DealState:
         store = self.e.store
         # The ledger also says which of the deal's closed marker tasks dealgate completed itself
@@ -349,6 +355,7 @@ class _Cycle:
             tasks=tasks,
             ledger=tuple(store.entries(deal_id)) if tracked else (),
             snoozes=tuple(store.snoozes(deal_id)) if tracked else (),
+            gates_in_force=gates_in_force,
         )
 
     # -- applying plans ----------------------------------------------------------------------
