@@ -13,6 +13,8 @@ import unicodedata
 
 
 def _is_cjk(text: str) -> bool:
+    if text.isascii():  # most names: no per-character lookup
+        return False
     for char in text:
         name = unicodedata.name(char, "")
         if name.startswith(("CJK ", "HIRAGANA", "KATAKANA", "HANGUL")):
