@@ -48,7 +48,7 @@ def _opponents(people: Sequence[tuple[Role, str]]) -> str:
 def _no_owner(owner_id: str | None, tasks: int, planned: bool) -> str:
     who = f"案件の担当者 {owner_id} が無効または不明で" if owner_id else "案件に担当者がおらず"
     verb = "作成されません" if planned else "作成しませんでした"
-    return f"タスク{tasks}件を{verb}: {who}、有効な tasks.fallback_owner (代替担当者) もありません"
+    return f"タスク{tasks}件を{verb}: {who}、有効な tasks.fallback_owner（代替担当者）もありません"
 
 
 def _close_date_passed(close_date: date) -> str:
@@ -79,8 +79,8 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "phase.maintenance": _PHASES[Phase.MAINTENANCE],
     "count.deals": "{n}件",
     "common.separator": "、",
-    "common.no_owner": "(担当者なし)",
-    "common.no_currency": "(通貨なし)",
+    "common.no_owner": "（担当者なし）",
+    "common.no_currency": "（通貨なし）",
     "common.none": "なし",
     "common.yes": "はい",
     "common.no": "いいえ",
@@ -95,8 +95,8 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "missing.deal": "{what} -> {field}: 案件にこの項目がありません",
     "missing.link": "{what} -> {field}: 案件とコンタクトの関連にこの項目がありません",
     "missing.contact": "{what} -> {field}: コンタクトにこの項目がありません",
-    "missing.pipeline_fallback": " (すべての案件が「*」のステージマップを使います)",
-    "run.errors": "評価できなかった案件: {n}件 (ログを参照)",
+    "missing.pipeline_fallback": "（すべての案件が「*」のステージマップを使います）",
+    "run.errors": "評価できなかった案件: {n}件（ログを参照）",
     # -- deal findings -------------------------------------------------------------------------
     "finding.stage_ahead_of_evidence": _stage_ahead,
     "finding.approval_rejected": lambda: "稟議が却下されました",
@@ -176,11 +176,11 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "html.card.failing": "ゲート未達のある案件",
     "html.card.flagged": "ステージが根拠より先行している案件",
     "html.card.evidence": "根拠スコアの平均",
-    "html.overview.note": "オープンなパイプライン (発見から決定まで): {pipeline}。",
+    "html.overview.note": "オープンなパイプライン（発見から決定まで）: {pipeline}。",
     "html.funnel.note": "フェーズごとの案件数と金額。失注した案件はどのフェーズにも入りません。",
     "html.rates.note": (
         "評価した案件のうち各ゲートを満たす割合を、案件のいるフェーズ別に示します。"
-        "灰色 (未評価): 根拠が CRM の項目にマッピングされておらず、評価できません。"
+        "灰色（未評価）: 根拠が CRM の項目にマッピングされておらず、評価できません。"
         "白の破線とダッシュ: そのフェーズの案件には適用されないゲートです。"
         "対象の案件がないフェーズは省いています。"
     ),
@@ -190,7 +190,7 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
         "パイプラインの根拠の厚みを示すもので、売上予測ではありません。通貨は合算しません。"
     ),
     "html.forecast.left_out": lambda n: (
-        f" 金額のない案件{n}件は予測に含めていません (重み付けする金額がありません)。"
+        f" 金額のない案件{n}件は予測に含めていません（重み付けする金額がありません）。"
     ),
     "html.forecast.all_open": "オープン合計",
     "html.col.deal": "案件",
@@ -218,13 +218,13 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
         "次に飛ばしたゲートの多い順です。"
     ),
     "html.stage_ahead.more": (
-        "ほか{n}件はここに載せていません (JSON と CSV のレポートにはすべての案件があります)。"
+        "ほか{n}件はここに載せていません（JSON と CSV のレポートにはすべての案件があります）。"
     ),
     "html.owners.note": "担当者ごとの案件。未達のゲートは、dealgate が書き込むタスクです。",
     "html.run.deals_read": "読み込んだ案件",
     "html.run.deals_evaluated": "評価した案件",
-    "html.run.deals_audited": "監査した案件 (対象範囲)",
-    "html.run.without_phase": "失注 (フェーズなし)",
+    "html.run.deals_audited": "監査した案件（対象範囲）",
+    "html.run.without_phase": "失注（フェーズなし）",
     "html.run.filtered_out": "絞り込みの対象外",
     "html.run.errors": "評価できなかった案件",
     "html.run.missing_fields": "CRM にないマッピング済みの項目:",
@@ -249,7 +249,7 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "chart.forecast": "{currency} の予測",
     "chart.forecast.amount": "オープン金額",
     "chart.forecast.crm": "CRM 予測",
-    "chart.forecast.crm_legend": "CRM 予測 (ステージ確度)",
+    "chart.forecast.crm_legend": "CRM 予測（ステージ確度）",
     "chart.forecast.evidence": "根拠で重み付けした金額",
     "chart.forecast.tip": "{phase}、{name}: {value}",
     # -- one cycle -----------------------------------------------------------------------------
@@ -257,14 +257,14 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "cycle.live": _live_summary,
     "cycle.refused": "、拒否{n}件",
     "cycle.unmapped": "。マッピングにないステージの案件{n}件をスキップ",
-    "cycle.interrupted": " (中断)",
+    "cycle.interrupted": "（中断）",
     "cycle.verdicts_dry": "、案件の判定{n}件を書き込み予定",
     "cycle.verdicts_written": "、案件の判定{n}件を書き込み",
     "cycle.verdicts_refused": "（拒否{n}件）",
     "cycle.verdict": "~ 案件 {deal} の判定: {changes}",
     "cycle.verdict_empty": "（空）",
     "cycle.create": "+ 作成 {gate} 案件 {deal} 担当 {owner} [{detail}]: {subject}",
-    "cycle.complete": "- 完了 {gate} 案件 {deal} (タスク {task}、{detail})",
+    "cycle.complete": "- 完了 {gate} 案件 {deal}（タスク {task}、{detail}）",
     "cycle.refused_action": "  拒否されました: {error}",
     "cycle.warning": "警告: {line}",
     "cycle.priority.high": "優先度 高",
@@ -277,15 +277,15 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "cycle.why.gate_off": "ゲート無効",
     # -- `dealgate demo` -----------------------------------------------------------------------
     "demo.headline": lambda crm, read, evaluated, created, deferred, calls: (
-        f"[bold]dealgate デモ[/bold] ({crm} サンドボックス): 案件{read}件を読み込み、"
+        f"[bold]dealgate デモ[/bold]（{crm} サンドボックス）: 案件{read}件を読み込み、"
         f"{evaluated}件を評価、タスク{created}件を作成、担当者ごとの上限により{deferred}件を保留、"
         f"API 呼び出し{calls}回。"
     ),
     "demo.phases": "フェーズ別の案件",
     "demo.col.phase": "フェーズ",
     "demo.col.deals": "案件数",
-    "demo.closed_lost": "(失注)",
-    "demo.unmapped": "(マッピングにないステージ: スキップ)",
+    "demo.closed_lost": "（失注）",
+    "demo.unmapped": "（マッピングにないステージ: スキップ）",
     "demo.gates": "未達の多いゲート",
     "demo.col.gate": "ゲート",
     "demo.col.failing": "未達の案件数",
@@ -298,7 +298,9 @@ TEXTS: dict[str, str | Callable[..., Any]] = {
     "demo.meaning.no_owner": (
         "担当者が無効で tasks.fallback_owner もないため、タスクを作成していません"
     ),
-    "demo.meaning.stage_ahead_of_evidence": "CRM のステージが根拠より先行しています (手順の飛ばし)",
+    "demo.meaning.stage_ahead_of_evidence": (
+        "CRM のステージが根拠より先行しています（手順の飛ばし）"
+    ),
     "demo.meaning.approval_rejected": "顧客の稟議が却下されました",
     "demo.meaning.close_date_passed": "オープンな案件の完了予定日が過ぎています",
     "demo.meaning.opponent_key_person": "意思決定者または承認権限者が反対者で、対策がありません",

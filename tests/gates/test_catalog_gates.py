@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from gates.snapshot import (
 from tests.gates.builders import NOW, TEAM, deal, person, unmapped
 
 CATALOG: Catalog = load_catalog()
+ROOT = Path(__file__).resolve().parents[2]
 
 DESIGN_ORDER = [
     ("qualification_decided", Phase.DISCOVERY),
@@ -420,3 +423,46 @@ def test_a_precondition_without_its_field_is_not_asked_for(gate_id: str, attribu
     )
     failing = outcome(gate_id, **{attribute: None})
     assert failing[0] is Outcome.FAILED
+
+
+def _japanese_texts() -> list[tuple[str, str]]:
+    """(where, text) for every Japanese text a rep reads: the built-in gates and the example."""
+    import yaml
+
+    from sync.i18n import CATALOGS
+
+    found: list[tuple[str, str]] = []
+    for gate in CATALOG.gates:
+        for part in ("title", "action", "why", "how"):
+            value = getattr(gate, part, None)
+            if value is not None and value.get("ja"):
+                found.append((f"{gate.id}.{part}", value.get("ja")))
+    example = yaml.safe_load((ROOT / "examples" / "custom-gates.yaml").read_text(encoding="utf-8"))
+    for gate in example["gates"]:
+        for part in ("title", "why", "how"):
+            found.append((f"examples/custom-gates.yaml {gate['id']}.{part}", gate[part]["ja"]))
+    found += [
+        (f"sync/i18n/ja.py {key}", entry)
+        for key, entry in CATALOGS["ja"].items()
+        if isinstance(entry, str)
+    ]
+    return found
+
+
+def test_japanese_texts_use_one_word_for_the_deal_and_full_width_brackets() -> None:
+    # 案件 for the deal throughout (the course separates 案件 and 商談, slide 10); brackets around
+    # Japanese text are full-width, as are the slide citations （スライド54）.
+    wrong = [
+        (where, text)
+        for where, text in _japanese_texts()
+        if "商談" in text or re.search(r"[(][^()]*[\u3040-\u30ff\u4e00-\u9fff]", text)
+    ]
+    assert wrong == []
+
+
+def test_japanese_texts_use_the_standard_business_terms() -> None:
+    # Where the course itself varies (意志/意思, 決済/決裁 for 稟議, 作製/作成), the standard term;
+    # the course's own wording survives only inside 「quotes」.
+    unquoted = [(where, re.sub(r"「[^」]*」", "", text)) for where, text in _japanese_texts()]
+    wrong = [(w, t) for w, t in unquoted if any(bad in t for bad in ("意志", "決済", "作製"))]
+    assert wrong == []
