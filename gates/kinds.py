@@ -20,6 +20,7 @@ from typing import Any
 
 from gates.attributes import STANDARD_ATTRIBUTES, family
 from gates.model import Gate, thaw
+from gates.phases import PHASE_ORDER
 from gates.placeholder import is_placeholder
 from gates.reasons import Reason
 from gates.results import GateResult, Outcome
@@ -142,6 +143,12 @@ def _holds_evidence(attribute: str) -> Callable[[DealSnapshot], Reasons]:
     return check
 
 
+def _past(snapshot: DealSnapshot, phase_order: int) -> bool:
+    """Whether the deal's stage maps to a phase after the one at `phase_order`."""
+    stage_phase = snapshot.stage_phase
+    return stage_phase is not None and PHASE_ORDER[stage_phase] > phase_order
+
+
 @register("enum_in")
 def enum_in(gate: Gate) -> Probe:
     """Passes when the value is one of `values` and every further evidence attribute holds
@@ -160,9 +167,13 @@ def enum_in(gate: Gate) -> Probe:
     rejected_reason = (Reason("rejected", attribute=attribute),)
     other = _kept(lambda value: (Reason("value", attribute=attribute, value=value),))
 
+    gate_order = PHASE_ORDER[gate.phase]
+
     def own(snapshot: DealSnapshot) -> Reasons:
         value = get(snapshot)
         if value is None:
+            if params.implied_past_phase and _past(snapshot, gate_order):
+                return PASS
             return missing
         # Enum members hash and compare as their string values.
         found = value.strip().casefold() if is_text else value

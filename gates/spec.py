@@ -23,11 +23,13 @@ gates:
 Kinds, their evidence and params, and when they pass:
 
 - `field_present` (1 attribute): the value is set (text: not blank).
-- `enum_in` (1 enum or text attribute, then any further attributes; `values`, `rejected`): the
-  value is one of `values` (text: trimmed, case-insensitive); a value in `rejected` fails with
-  "<noun> rejected". Every further attribute must hold evidence too: a yes/no is true, a number
-  is above zero, a text is real, a date is set (the gate's precondition); a further attribute
-  that is not mapped is not asked for, so the gate stays evaluated without it.
+- `enum_in` (1 enum or text attribute, then any further attributes; `values`, `rejected`,
+  `implied_past_phase`): the value is one of `values` (text: trimmed, case-insensitive); a value
+  in `rejected` fails with "<noun> rejected"; with `implied_past_phase`, an empty value passes on
+  a deal whose stage is past the gate's phase. Every further attribute must hold evidence too:
+  a yes/no is true, a number is above zero, a text is real, a date is set (the gate's
+  precondition); a further attribute that is not mapped is not asked for, so the gate stays
+  evaluated without it.
 - `text_real` (1 text attribute): the text is not a placeholder (gates/placeholder.py).
 - `all_text_real` (1+ text attributes): no text is a placeholder.
 - `date_set` (1+ date attributes): every date is set.
@@ -101,6 +103,9 @@ MAX_DAYS = 36_500
 class EnumInParams(_Strict):
     values: tuple[str, ...] = Field(min_length=1)
     rejected: tuple[str, ...] = ()
+    # An empty value passes on a deal whose stage is past the gate's phase: moving the deal on
+    # was the decision (qualification_decided: a deal in define has been pursued).
+    implied_past_phase: bool = False
 
 
 class DateWithinParams(_Strict):

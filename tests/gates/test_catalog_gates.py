@@ -306,8 +306,12 @@ FAILURES = [
             f"(last: Person d1 (D) on {(NOW - timedelta(days=200)).date().isoformat()})",
         ),
     ),
-    ("qualification_decided", {"qualification": None}, ("qualification is not set",)),
     (
+        "qualification_decided",
+        {"qualification": None, "phase": Phase.DISCOVERY},
+        ("qualification is not set",),
+    ),
+    (  # past discovery, a pended deal is still a contradiction to resolve
         "qualification_decided",
         {"qualification": Qualification.PENDING},
         ("qualification is 'pending'",),
@@ -466,3 +470,14 @@ def test_japanese_texts_use_the_standard_business_terms() -> None:
     unquoted = [(where, re.sub(r"「[^」]*」", "", text)) for where, text in _japanese_texts()]
     wrong = [(w, t) for w, t in unquoted if any(bad in t for bad in ("意志", "決済", "作製"))]
     assert wrong == []
+
+
+@pytest.mark.parametrize("phase", [Phase.DEFINE, Phase.DECISION])
+def test_moving_a_deal_past_discovery_was_the_decision_to_pursue_it(phase: Phase) -> None:
+    # A deal in define or later with no qualification recorded has been pursued: no skipped step
+    # "decide whether to pursue" for a deal already in negotiation (slides 52-54, 57).
+    assert outcome("qualification_decided", qualification=None, phase=phase) == (Outcome.PASSED, ())
+    assert outcome("qualification_decided", qualification=Qualification.DROP, phase=phase) == (
+        Outcome.FAILED,
+        ("qualification is 'drop'",),
+    )

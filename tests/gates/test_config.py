@@ -97,7 +97,7 @@ def test_pipeline_overrides_apply_to_that_pipeline_only() -> None:
             {},
             [
                 "gates.overrides.budget_confirmed.params.within_days: not a parameter of gate "
-                "'budget_confirmed' (kind enum_in takes: rejected, values)"
+                "'budget_confirmed' (kind enum_in takes: implied_past_phase, rejected, values)"
             ],
             id="param-the-kind-does-not-take",
         ),
