@@ -36,7 +36,7 @@ def test_the_run_summary_and_the_dry_run_diff_follow_the_language() -> None:
     assert report.diff_lines("ja") == [
         "+ 作成 budget_confirmed 案件 株式会社ミドリ (d1) 担当 佐藤 健 [優先度 高]: "
         "[dealgate] 予算",
-        "- 完了 scope_confirmed 案件 d2 (タスク t9、ゲート達成)",
+        "- 完了 scope_confirmed 案件 d2（タスク t9、ゲート達成）",
     ]
     assert report.summary_line("ja") == (
         "ドライラン: 作成予定のタスク1件、完了予定1件、保留0件。何も書き込んでいません"
