@@ -150,6 +150,23 @@ EVIDENCE_FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Invoice_Sent__c", "boolean", "Invoice Sent", ()),
     ("Delivery_Done__c", "boolean", "Delivery Done", ()),
 )
+# The evidence of the course's finer steps (qualification, the budget's content, staffing, the
+# customer's team, agreement conditions, gross profit, the plan for opponents, payment), typed and
+# labelled as `dealgate schema install` lists them.
+METHOD_EVIDENCE_FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Qualification__c", "picklist", "Qualification", ("pursue", "pending", "drop")),
+    ("Invited_To_Propose__c", "boolean", "Invited to propose", ()),
+    ("Budget_Amount__c", "double", "Budget amount", ()),
+    ("Budget_Period__c", "string", "Budget period", ()),
+    ("Staffing_Outlook__c", "textarea", "Staffing outlook", ()),
+    ("Customer_Team__c", "textarea", "Customer project team", ()),
+    ("Selection_Criteria__c", "textarea", "Partner selection criteria", ()),
+    ("Stakeholder_Expectations__c", "textarea", "Stakeholder expectations", ()),
+    ("Gross_Profit__c", "double", "Gross profit", ()),
+    ("Win_Over_Plan__c", "textarea", "Plan to win over opponents", ()),
+    ("Payment_Received__c", "boolean", "Payment received", ()),
+)
+ALL_EVIDENCE_FIELDS = EVIDENCE_FIELDS + METHOD_EVIDENCE_FIELDS
 
 
 # The verdict dealgate writes on each opportunity (docs/design.md section 5), as an org set up
@@ -210,13 +227,18 @@ SHORT_TEXT_AREAS = frozenset(
         "Why_Needed__c",
         "Why_Now__c",
         "Why_Us__c",
+        "Staffing_Outlook__c",
+        "Customer_Team__c",
+        "Selection_Criteria__c",
+        "Stakeholder_Expectations__c",
+        "Win_Over_Plan__c",
     }
 )
 
 
 def _evidence() -> list[Field]:
     out = []
-    for name, kind, label, values in EVIDENCE_FIELDS:
+    for name, kind, label, values in ALL_EVIDENCE_FIELDS:
         length = {"textarea": 32768, "string": 255, "picklist": 255}.get(kind, 0)
         if name in SHORT_TEXT_AREAS:
             length = 255
