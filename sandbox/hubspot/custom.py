@@ -35,6 +35,12 @@ _CHECKBOXES = (
 )  # fmt: skip
 # Labels `dealgate schema install` gives that are not the attribute's own words.
 _LABELS = {
+    "scope": "Project scope",
+    "reason": "Project reason",
+    "order_date": "Expected order date",
+    "technical_fit": "Technical fit confirmed",
+    "delivery_capacity": "Delivery capacity secured",
+    "informal_award": "Informal award received",
     "customer_team": "Customer project team",
     "selection_criteria": "Partner selection criteria",
     "win_over_plan": "Plan to win over opponents",
