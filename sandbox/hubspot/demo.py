@@ -2,7 +2,9 @@
 
 Built as a seed (see `seed.py`), with dates relative to the load time. Evidence values rotate
 through real text, placeholders (`TBD`, `未定`, `N/A`, blank) and empty, so that every evidence
-property passes on some deals and fails on others. It includes the course's own example: the
+property passes on some deals and fails on others, and every gate is met on some deal and failed
+on another. Qualification is `pursue` on most deals; a few discovery deals are pending or
+undecided, so only their qualifying tasks go out. It includes the course's own example: the
 customer 国際工業株式会社 and its project ICタグを利用した物流在庫管理システム, proposed by
 ABCシステム株式会社. One owner is deactivated and still owns a few deals.
 """
