@@ -54,7 +54,7 @@ class _Org:
     store: Any
     config: str
     phase_field: str
-    budget_field: str
+    qualification_field: str
 
     def update_calls(self) -> int:
         """Deal-update requests in the sandbox log since it was reset."""
@@ -77,11 +77,11 @@ class _Org:
             return self.store.get("deals", deal_id).get(name)
         return (self.store.get("Opportunity", deal_id) or {}).get(name)
 
-    def set_budget(self, deal_id: str, value: str) -> None:
+    def set_qualification(self, deal_id: str, value: str) -> None:
         if self.crm == "hubspot":
-            self.store.update("deals", deal_id, {self.budget_field: value})
+            self.store.update("deals", deal_id, {self.qualification_field: value})
         else:
-            self.store.update("Opportunity", deal_id, {self.budget_field: value})
+            self.store.update("Opportunity", deal_id, {self.qualification_field: value})
 
 
 @contextmanager
@@ -98,7 +98,7 @@ def _org(crm: str, n_deals: int, folder: Path) -> Iterator[_Org]:
                 "requests_per_10s: 1000000, searches_per_second: 1000000}\n"
             )
             yield _Org(crm, hs.app, hs.store, config + common, "dealgate_phase",
-                       "dealgate_budget_status")  # fmt: skip
+                       "dealgate_qualification")  # fmt: skip
         return
     with sandbox.salesforce.start(seed=None) as sf:
         sf.store.generate(n_deals, contacts_per_deal=3, tasks_per_deal=1)
@@ -107,7 +107,7 @@ def _org(crm: str, n_deals: int, folder: Path) -> Iterator[_Org]:
             f"{sf.token}}}, ca_bundle: '{sf.ca_file}'}}\n"
         )
         yield _Org(crm, sf.app, sf.store, config + common, "Dealgate_Phase__c",
-                   "Budget_Status__c")  # fmt: skip
+                   "Qualification__c")  # fmt: skip
 
 
 def _connector(settings: Settings) -> Connector:
@@ -141,9 +141,11 @@ def run(crm: str, n_deals: int, n_changed: int) -> list[Row]:
             measure("first cycle: every deal in scope", lambda: engine.run_cycle())
             measure("full cycle, nothing changed", lambda: engine.run_cycle(full=True))
             selling = [d for d in org.deal_ids() if org.field(d, org.phase_field) in SELLING]
+            # qualification_decided depends on that field alone and applies to every selling
+            # deal, so the toggle flips one gate of each: every changed deal's verdict changes
             for deal_id in selling[:n_changed]:
-                now = org.field(deal_id, org.budget_field)
-                org.set_budget(deal_id, "estimated" if now == "confirmed" else "confirmed")
+                now = org.field(deal_id, org.qualification_field)
+                org.set_qualification(deal_id, "pending" if now == "pursue" else "pursue")
             changed = min(n_changed, len(selling))
             measure(f"incremental cycle, {changed} deals' evidence changed",
                     lambda: engine.run_cycle())  # fmt: skip

@@ -19,24 +19,40 @@ _PICKLISTS: dict[str, tuple[str, ...]] = {
     "budget_status": ("unknown", "estimated", "confirmed"),
     "approval_status": ("not_started", "drafted", "in_review", "approved", "rejected"),
     "proposal_status": ("none", "drafted", "presented"),
+    "qualification": ("pursue", "pending", "drop"),
 }
 _TEXTS = (
     "decision_process", "scope", "reason", "competitors", "why_needed", "why_now", "why_us",
-    "delivery_owner",
+    "delivery_owner", "budget_period", "staffing_outlook", "customer_team", "selection_criteria",
+    "stakeholder_expectations", "win_over_plan",
 )  # fmt: skip
+_NUMBERS = ("budget_amount", "gross_profit")
 _DATES = ("project_start", "project_end", "order_date")
 _CHECKBOXES = (
     "technical_fit", "delivery_capacity", "schedule_prepared", "decision_maker_briefed",
-    "informal_award", "terms_agreed", "invoice_sent", "delivery_done",
+    "informal_award", "terms_agreed", "invoice_sent", "delivery_done", "invited_to_propose",
+    "payment_received",
 )  # fmt: skip
+# Labels `dealgate schema install` gives that are not the attribute's own words.
+_LABELS = {
+    "scope": "Project scope",
+    "reason": "Project reason",
+    "order_date": "Expected order date",
+    "technical_fit": "Technical fit confirmed",
+    "delivery_capacity": "Delivery capacity secured",
+    "informal_award": "Informal award received",
+    "customer_team": "Customer project team",
+    "selection_criteria": "Partner selection criteria",
+    "win_over_plan": "Plan to win over opponents",
+}
 
 
 def _label(attribute: str) -> str:
-    return attribute.replace("_", " ").capitalize()
+    return _LABELS.get(attribute) or attribute.replace("_", " ").capitalize()
 
 
 def dealgate_properties() -> list[PropertyDef]:
-    """The `dealgate_*` deal property definitions (picklists, text, dates, checkboxes)."""
+    """The `dealgate_*` deal property definitions (picklists, text, numbers, dates, checkboxes)."""
     defs: list[PropertyDef] = []
     for attribute, values in _PICKLISTS.items():
         options = tuple((v, v.replace("_", " ").capitalize()) for v in values)
@@ -47,6 +63,11 @@ def dealgate_properties() -> list[PropertyDef]:
     for attribute in _TEXTS:
         defs.append(
             PropertyDef(f"dealgate_{attribute}", _label(attribute), "string", "textarea", GROUP,
+                        hubspot_defined=False)
+        )  # fmt: skip
+    for attribute in _NUMBERS:
+        defs.append(
+            PropertyDef(f"dealgate_{attribute}", _label(attribute), "number", "number", GROUP,
                         hubspot_defined=False)
         )  # fmt: skip
     for attribute in _DATES:

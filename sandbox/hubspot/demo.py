@@ -2,7 +2,9 @@
 
 Built as a seed (see `seed.py`), with dates relative to the load time. Evidence values rotate
 through real text, placeholders (`TBD`, `未定`, `N/A`, blank) and empty, so that every evidence
-property passes on some deals and fails on others. It includes the course's own example: the
+property passes on some deals and fails on others, and every gate is met on some deal and failed
+on another. Qualification is `pursue` on most deals; a few discovery deals are pending or
+undecided, so only their qualifying tasks go out. It includes the course's own example: the
 customer 国際工業株式会社 and its project ICタグを利用した物流在庫管理システム, proposed by
 ABCシステム株式会社. One owner is deactivated and still owns a few deals.
 """
@@ -79,7 +81,33 @@ GOOD_TEXT = {
     "why_now": ["New DC opens in Q3", "新物流センター稼働が10月"],
     "why_us": ["Only vendor with on-site IC tag support", "ICタグ導入実績が国内最多"],
     "delivery_owner": ["Aiko Mori (PM)", "森 愛子"],
+    "budget_period": ["FY2027 operations budget", "2027年度上期 物流部予算"],
+    "staffing_outlook": [
+        "Two IC tag engineers free from June",
+        "6月から開発者3名を確保できる見込み",
+    ],
+    "customer_team": [
+        "Logistics lead Ms. Ito; IT and finance join; XYZ keeps the WMS",
+        "物流部 伊藤課長がリーダー、情報システム部と経理部が参加",
+    ],
+    "selection_criteria": [
+        "Track record 40%, price 30%, support 30%",
+        "導入実績40%・価格30%・保守体制30%で評価",
+    ],
+    "stakeholder_expectations": [
+        "CFO: payback in 2 years; site staff: no overtime at stocktaking",
+        "経理部長は2年で投資回収、現場は棚卸の残業ゼロを期待",
+    ],
+    "win_over_plan": [
+        "Our COO meets the IT manager with the pilot results",
+        "反対の情報システム課長には、当社役員がパイロット結果を説明する",
+    ],
 }
+# Deals whose qualification is not `pursue`: discovery deals pending or undecided (only their
+# qualifying tasks go out), one deal moved past discovery undecided, a lost deal dropped.
+QUALIFICATION: dict[int, str | None] = {
+    3: "pending", 4: None, 7: "pending", 9: None, 13: None, 33: "drop",
+}  # fmt: skip
 PLACEHOLDERS = ["TBD", "未定", "N/A", "  ", "-", "?"]
 
 
@@ -96,6 +124,32 @@ def _text(attribute: str, i: int) -> str | None:
 
 def _pick(values: tuple[str | None, ...], i: int, salt: int) -> str | None:
     return values[(i * 7 + salt) % len(values)]
+
+
+# Deals whose evidence tells a story of its own, over the rotation above: a decision-phase deal
+# fully prepared and briefed, an opposed influencer without a plan yet, a second long-won deal
+# invoiced (and paid) so that maintenance holds a paid and an unpaid one.
+STORIES: dict[int, dict[str, str]] = {
+    17: {"dealgate_decision_maker_briefed": "true"},
+    18: {"dealgate_win_over_plan": "未定"},
+    21: {"dealgate_delivery_capacity": "true"},
+    31: {"dealgate_invoice_sent": "true"},
+}
+
+
+def _method_evidence(i: int, stage: str) -> dict[str, str | None]:
+    """Qualification, budget amount, gross profit, the invitation and the payment (the texts of
+    the course's finer steps rotate with GOOD_TEXT)."""
+    amount = 1_500_000 + (i * 730_000) % 9_000_000
+    won = stage == "closedwon"
+    return {
+        "dealgate_qualification": QUALIFICATION.get(i, "pursue"),
+        "dealgate_invited_to_propose": _pick(("true", "true", "false", None), i, 3),
+        "dealgate_budget_amount": str(amount) if i % 3 != 1 else None,
+        "dealgate_gross_profit": (str(amount // 4), str(amount // 5), "0", None)[i % 4],
+        # won deals: paid, or invoiced and still unpaid
+        "dealgate_payment_received": ("true" if i % 3 else "false") if won else None,
+    }
 
 
 def _deal(i: int, stage: str, pipeline: str, close_days: int) -> dict[str, Any]:
@@ -118,6 +172,7 @@ def _deal(i: int, stage: str, pipeline: str, close_days: int) -> dict[str, Any]:
         "dealgate_project_start": f"@today+{30 + i}d" if i % 4 != 3 else None,
         "dealgate_project_end": f"@today+{200 + i}d" if i % 4 not in {2, 3} else None,
         "dealgate_order_date": f"@today+{10 + i}d" if i % 3 != 2 else None,
+        **_method_evidence(i, stage),
     }
     for attribute in GOOD_TEXT:
         props[f"dealgate_{attribute}"] = _text(attribute, i)
@@ -133,7 +188,9 @@ def _deal(i: int, stage: str, pipeline: str, close_days: int) -> dict[str, Any]:
             dealgate_reason="棚卸の工数削減と在庫差異の解消",
             dealgate_decision_process="物流部長が起案し、役員会で稟議決裁",
             dealgate_approval_status="drafted",
+            dealgate_budget_period="2027年度 物流部予算",
         )
+    props.update(STORIES.get(i, {}))
     return {k: v for k, v in props.items() if v is not None}
 
 

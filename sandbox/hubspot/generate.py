@@ -3,12 +3,15 @@
 `generate(store, n_deals, ...)` adds deals in the default pipeline with contacts and open tasks,
 deterministically from a seed. Repeated values (stages, owners, dates, amounts) share one string
 object each, and records go in without per-value validation, so 100,000 deals with their contacts
-and tasks load in seconds.
+and tasks load in seconds. The evidence of the course's finer steps (qualification, budget amount
+and period, ..., payment) comes as one of a few prepared combinations per deal, drawn from a random
+stream of its own, so the rest of a seed's data is what it was without those properties.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Container
 
 from sandbox.hubspot.store import HubSpotStore
 from sandbox.hubspot.wire import date_text, iso_ms
@@ -21,6 +24,36 @@ OPEN_STAGES = (
 STAGES = (*OPEN_STAGES, "closedwon", "closedlost")
 BUDGET = ("unknown", "estimated", "confirmed")
 APPROVAL = ("not_started", "drafted", "in_review", "approved", "rejected")
+_TEXTS = ("TBD", "未定", "Documented with the customer", "Agreed")
+# dealgate_<attribute> -> the values it takes (None: left empty)
+METHOD_VALUES: dict[str, tuple[str | None, ...]] = {
+    "dealgate_qualification": ("pursue", "pursue", "pending", "drop", None),
+    "dealgate_invited_to_propose": ("true", "false"),
+    "dealgate_budget_amount": ("0", "1500000", "8000000", "25000000", None),
+    "dealgate_budget_period": (*_TEXTS, None),
+    "dealgate_staffing_outlook": (*_TEXTS, None),
+    "dealgate_customer_team": (*_TEXTS, None),
+    "dealgate_selection_criteria": (*_TEXTS, None),
+    "dealgate_stakeholder_expectations": (*_TEXTS, None),
+    "dealgate_gross_profit": ("0", "450000", "2400000", None),
+    "dealgate_win_over_plan": (*_TEXTS, None),
+    "dealgate_payment_received": ("true", "false"),
+}
+_COMBINATIONS = 64  # prepared combinations of those values
+
+
+def _method_pool(rng: random.Random, present: Container[str]) -> list[dict[str, str]]:
+    """A few combinations of `METHOD_VALUES` for the properties the portal has; each deal
+    takes one, sharing its strings."""
+    pool = []
+    for _ in range(_COMBINATIONS):
+        combination = {}
+        for name, values in METHOD_VALUES.items():
+            value = rng.choice(values)
+            if value is not None and name in present:
+                combination[name] = value
+        pool.append(combination)
+    return pool
 
 
 def generate(
@@ -43,6 +76,8 @@ def generate(
         amounts = [str(500_000 + 25_000 * k) for k in range(400)]
         deal_props = store.properties["deals"]
         with_evidence = "dealgate_budget_status" in deal_props
+        method_rng = random.Random(f"method-{seed}")
+        method_pool = _method_pool(method_rng, deal_props)
 
         deals = []
         for n in range(n_deals):
@@ -58,6 +93,7 @@ def generate(
                 props["dealgate_budget_status"] = rng.choice(BUDGET)
                 props["dealgate_approval_status"] = rng.choice(APPROVAL)
                 props["dealgate_order_date"] = rng.choice(days)
+                props.update(method_rng.choice(method_pool))
             created = now - rng.randrange(365) * DAY_MS - rng.randrange(DAY_MS)
             deals.append((props, created, min(now, created + rng.randrange(60) * DAY_MS)))
         deal_ids = store.bulk_insert("deals", deals)

@@ -5,6 +5,9 @@ Every evidence field passes on some deals and fails on others (empty, placeholde
 recent and more than 90 days old, and Closed Lost. One of the five users is inactive and still
 owns deals. Contact roles use every role and stance; last activity dates are spread between
 recent and more than 90 days ago. A few dealgate tasks exist already, one open, one completed.
+Every gate is met on some deal and failed on another: qualification is `pursue` on most deals, a
+few discovery deals are pending or undecided (only their qualifying tasks go out), one define
+deal moved on undecided; the oldest win is invoiced and still unpaid.
 The course's own example is here: 国際工業株式会社's ICタグを利用した物流在庫管理システム,
 proposed by ABCシステム株式会社.
 
@@ -13,6 +16,7 @@ All dates are relative to the store's clock, so the demo stays meaningful.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.salesforce.schema import STANCES
@@ -108,6 +112,9 @@ EN_NAMES = (
 )
 
 
+_Text = Callable[[int, str, str], "str | None"]  # (field index, English, Japanese) -> value
+
+
 def _text(profile: str, index: int, real: str) -> str | None:
     """Real text, a placeholder, or nothing, depending on the deal's evidence profile."""
     if profile == "full":
@@ -120,7 +127,7 @@ def _text(profile: str, index: int, real: str) -> str | None:
 
 
 def _evidence(
-    profile: str, index: int, japanese: bool, customer: str, stage: str
+    profile: str, index: int, japanese: bool, customer: str, stage: str, amount: float, close: int
 ) -> dict[str, Any]:
     strong = profile in ("full", "good")
     won = stage == "Closed Won"
@@ -163,12 +170,71 @@ def _evidence(
         "Technical_Fit__c": strong or index % 3 == 0,
         "Delivery_Capacity__c": strong and index % 4 != 1,
         "Schedule_Prepared__c": strong,
-        "Decision_Maker_Briefed__c": strong and index % 2 == 0,
+        "Decision_Maker_Briefed__c": strong and (index % 2 == 0 or stage == "Negotiation/Review"),
         "Informal_Award__c": won or (strong and stage == "Negotiation/Review"),
-        "Terms_Agreed__c": won,
-        "Delivery_Owner__c": (t(8, "Dana Project", "プロジェクト管理部 木村") if won else None),
-        "Invoice_Sent__c": won and index % 2 == 0,
+        "Terms_Agreed__c": won or (profile == "full" and stage == "Negotiation/Review"),
+        # named a month after the win; the invoice goes out at once or after a month
+        "Delivery_Owner__c": (
+            t(8, "Dana Project", "プロジェクト管理部 木村") if won and close <= -30 else None
+        ),
+        "Invoice_Sent__c": won and (index % 2 == 0 or close < -30),
         "Delivery_Done__c": won and index % 3 == 0,
+        **_method_evidence(profile, index, stage, amount, close, t),
+    }
+
+
+# Deals whose qualification is not `pursue`: discovery deals still pending or undecided (only
+# their qualifying tasks go out), one deal moved past discovery undecided, lost deals dropped.
+QUALIFICATION = {1: None, 12: "pending", 16: "pending", 38: None, 21: None, 11: "drop", 25: "drop"}
+
+
+def _method_evidence(
+    profile: str, index: int, stage: str, amount: float, close: int, t: _Text
+) -> dict[str, Any]:
+    """The evidence of the course's finer steps: qualification, budget amount and period,
+    staffing, the customer's team, agreement conditions, gross profit, the plan for opponents,
+    payment."""
+    strong = profile in ("full", "good")
+    partly = profile in ("partial", "ahead") and index % 2 == 1
+    invoiced = stage == "Closed Won" and (index % 2 == 0 or close < -30)
+    gross_profit: float | None = None
+    if strong or partly:
+        gross_profit = float(round(amount * (0.28 if strong else 0.2)))
+    elif profile != "thin":
+        gross_profit = 0.0  # the quote leaves no margin yet
+    return {
+        "Qualification__c": QUALIFICATION.get(index, "pursue"),
+        "Invited_To_Propose__c": strong or partly,
+        "Budget_Amount__c": amount if (strong and index % 6) or partly else None,
+        "Budget_Period__c": t(9, "FY2027 IT budget", "2027年度 情報システム予算"),
+        "Staffing_Outlook__c": t(
+            10,
+            "Two engineers free from May; PM from the Osaka team",
+            "6月から開発者3名を確保できる見込み",
+        ),
+        "Customer_Team__c": t(
+            11,
+            "IT lead, with logistics and finance; their hosting vendor joins",
+            "情報システム部の課長がリーダー、物流部と経理部が参加",
+        ),
+        "Selection_Criteria__c": t(
+            12,
+            "Price 30%, track record 40%, support 30%",
+            "価格30%・導入実績40%・保守体制30%で評価",
+        ),
+        "Stakeholder_Expectations__c": t(
+            13,
+            "CFO: payback in two years; site staff: less overtime",
+            "経理部長は2年での投資回収、現場は残業の削減を期待",
+        ),
+        "Gross_Profit__c": gross_profit,
+        "Win_Over_Plan__c": t(
+            14,
+            "Our CFO sponsor walks the opposed IT manager through the ROI case",
+            "反対の情報システム課長には、当社役員から投資対効果を説明する",
+        ),
+        # paid a month or more after closing; the oldest win is invoiced and still unpaid
+        "Payment_Received__c": invoiced and -180 < close < -30,
     }
 
 
@@ -198,7 +264,7 @@ def demo_seed() -> dict[str, list[dict[str, Any]]]:
                 "CreatedDate": f"now-{60 + index * 3}",
                 "LastModifiedDate": f"now-{index % 9}",
                 "SystemModstamp": f"now-{index % 9}",
-                **_evidence(profile, index, japanese, customer, stage),
+                **_evidence(profile, index, japanese, customer, stage, amount, close),
             }
         )
         names = JA_NAMES if japanese else EN_NAMES

@@ -3,7 +3,9 @@
 Rows are built directly in slot order and appended in bulk, so 100,000 deals (with 300,000
 contacts, 300,000 contact roles and 100,000 tasks) load in seconds. Values repeat from small
 pools (shared string and date objects), which keeps memory down. The same `seed` gives the
-same data.
+same data. The evidence of the course's finer steps (`METHOD_EVIDENCE_FIELDS`) comes as one of
+a few prepared combinations per deal, drawn from a random stream of its own, so the rest of a
+seed's data is what it was without those fields.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sandbox.salesforce.schema import CONTACT_ROLES, EVIDENCE_FIELDS, STAGES, STANCES
+from sandbox.salesforce.schema import (
+    CONTACT_ROLES,
+    EVIDENCE_FIELDS,
+    METHOD_EVIDENCE_FIELDS,
+    STAGES,
+    STANCES,
+)
 from sandbox.salesforce.store import Row, SalesforceStore
 
 _OPEN_STAGES = [s for s in STAGES if not s[1]]
 _USERS = 20
+_TEXTS = ("TBD", "未定", "Documented with the customer", "Agreed")
+_NUMBERS = (0.0, 1_500_000.0, 8_000_000.0, 25_000_000.0, 120_000.0)
+_COMBINATIONS = 64  # prepared combinations of the finer-step evidence
 
 
 def generate(
@@ -28,7 +39,9 @@ def generate(
     today = now.date()
     stamps = [now - timedelta(minutes=m) for m in range(0, 60 * 24 * 20, 7)]
     days = [today + timedelta(days=d) for d in range(-400, 400)]
+    method_rng = random.Random(f"method-{seed}")
     with store.lock:
+        method_pool = _method_pool(method_rng, store.schema["Opportunity"].slots)
         users = _users(store, seed)
         makers = {
             name: _Rows(store, name, n_deals * per_deal)
@@ -46,6 +59,8 @@ def generate(
         task_rows: list[Row] = []
         for number in range(n_deals):
             deal = _deal(store, makers["Opportunity"], rng, number, users, stamps, days)
+            for slot, value in method_rng.choice(method_pool):
+                deal[slot] = value
             deal_rows.append(deal)
             deal_id = deal[0]
             for slot in range(contacts_per_deal):
@@ -155,8 +170,32 @@ def _deal(
         elif kind == "date":
             values[name] = rng.choice(days)
         else:
-            values[name] = rng.choice(("TBD", "未定", "Documented with the customer", "Agreed"))
+            values[name] = rng.choice(_TEXTS)
     return _set(store, "Opportunity", row, values)
+
+
+def _method_pool(rng: random.Random, slots: dict[str, int]) -> list[list[tuple[int, Any]]]:
+    """A few combinations of `METHOD_EVIDENCE_FIELDS` values as (slot, value) pairs, for the
+    fields the org has; each deal takes one, sharing its value objects."""
+    pool = []
+    for _ in range(_COMBINATIONS):
+        values: list[tuple[int, Any]] = []
+        for name, kind, _, picklist in METHOD_EVIDENCE_FIELDS:
+            roll = rng.random()
+            if kind == "boolean":
+                value: Any = roll < 0.5
+            elif roll < 0.3:
+                value = None
+            elif picklist:
+                value = rng.choice(picklist)
+            elif kind == "double":
+                value = rng.choice(_NUMBERS)
+            else:
+                value = rng.choice(_TEXTS)
+            if name in slots:
+                values.append((slots[name], value))
+        pool.append(values)
+    return pool
 
 
 def _contact(

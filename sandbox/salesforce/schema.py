@@ -120,36 +120,53 @@ CONTACT_ROLES = (
 STANCES = ("supporter", "cooperator", "neutral", "non_cooperative", "opponent")
 CURRENCIES = ("JPY", "USD", "EUR")
 
-# Custom Opportunity fields holding deal evidence: (name, type, label, picklist values).
+# Custom Opportunity fields holding deal evidence: (name, type, label, picklist values), typed and
+# labelled as `dealgate schema install` lists them.
 EVIDENCE_FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("Budget_Status__c", "picklist", "Budget Status", ("unknown", "estimated", "confirmed")),
-    ("Decision_Process__c", "textarea", "Decision Process", ()),
+    ("Budget_Status__c", "picklist", "Budget status", ("unknown", "estimated", "confirmed")),
+    ("Decision_Process__c", "textarea", "Decision process", ()),
     (
         "Approval_Status__c",
         "picklist",
-        "Approval Status",
+        "Approval status",
         ("not_started", "drafted", "in_review", "approved", "rejected"),
     ),
-    ("Project_Scope__c", "textarea", "Project Scope", ()),
-    ("Project_Reason__c", "textarea", "Project Reason", ()),
-    ("Competitors__c", "textarea", "Competitors", ()),
-    ("Project_Start__c", "date", "Project Start", ()),
-    ("Project_End__c", "date", "Project End", ()),
-    ("Order_Date__c", "date", "Order Date", ()),
-    ("Proposal_Status__c", "picklist", "Proposal Status", ("none", "drafted", "presented")),
-    ("Why_Needed__c", "textarea", "Why Needed", ()),
-    ("Why_Now__c", "textarea", "Why Now", ()),
-    ("Why_Us__c", "textarea", "Why Us", ()),
-    ("Technical_Fit__c", "boolean", "Technical Fit", ()),
-    ("Delivery_Capacity__c", "boolean", "Delivery Capacity", ()),
-    ("Schedule_Prepared__c", "boolean", "Schedule Prepared", ()),
-    ("Decision_Maker_Briefed__c", "boolean", "Decision Maker Briefed", ()),
-    ("Informal_Award__c", "boolean", "Informal Award", ()),
-    ("Terms_Agreed__c", "boolean", "Terms Agreed", ()),
-    ("Delivery_Owner__c", "string", "Delivery Owner", ()),
-    ("Invoice_Sent__c", "boolean", "Invoice Sent", ()),
-    ("Delivery_Done__c", "boolean", "Delivery Done", ()),
+    ("Project_Scope__c", "textarea", "Project scope", ()),
+    ("Project_Reason__c", "textarea", "Project reason", ()),
+    ("Competitors__c", "string", "Competitors", ()),
+    ("Project_Start__c", "date", "Project start", ()),
+    ("Project_End__c", "date", "Project end", ()),
+    ("Order_Date__c", "date", "Order date", ()),
+    ("Proposal_Status__c", "picklist", "Proposal status", ("none", "drafted", "presented")),
+    ("Why_Needed__c", "textarea", "Why needed", ()),
+    ("Why_Now__c", "textarea", "Why now", ()),
+    ("Why_Us__c", "textarea", "Why us", ()),
+    ("Technical_Fit__c", "boolean", "Technical fit confirmed", ()),
+    ("Delivery_Capacity__c", "boolean", "Delivery capacity secured", ()),
+    ("Schedule_Prepared__c", "boolean", "Schedule prepared", ()),
+    ("Decision_Maker_Briefed__c", "boolean", "Decision maker briefed", ()),
+    ("Informal_Award__c", "boolean", "Informal award received", ()),
+    ("Terms_Agreed__c", "boolean", "Terms agreed", ()),
+    ("Delivery_Owner__c", "string", "Delivery owner", ()),
+    ("Invoice_Sent__c", "boolean", "Invoice sent", ()),
+    ("Delivery_Done__c", "boolean", "Delivery done", ()),
 )
+# The evidence of the course's finer steps (qualification, the budget's content, staffing, the
+# customer's team, agreement conditions, gross profit, the plan for opponents, payment).
+METHOD_EVIDENCE_FIELDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("Qualification__c", "picklist", "Qualification", ("pursue", "pending", "drop")),
+    ("Invited_To_Propose__c", "boolean", "Invited to propose", ()),
+    ("Budget_Amount__c", "double", "Budget amount", ()),
+    ("Budget_Period__c", "string", "Budget period", ()),
+    ("Staffing_Outlook__c", "textarea", "Staffing outlook", ()),
+    ("Customer_Team__c", "textarea", "Customer project team", ()),
+    ("Selection_Criteria__c", "textarea", "Partner selection criteria", ()),
+    ("Stakeholder_Expectations__c", "textarea", "Stakeholder expectations", ()),
+    ("Gross_Profit__c", "double", "Gross profit", ()),
+    ("Win_Over_Plan__c", "textarea", "Plan to win over opponents", ()),
+    ("Payment_Received__c", "boolean", "Payment received", ()),
+)
+ALL_EVIDENCE_FIELDS = EVIDENCE_FIELDS + METHOD_EVIDENCE_FIELDS
 
 
 # The verdict dealgate writes on each opportunity (docs/design.md section 5), as an org set up
@@ -206,17 +223,21 @@ SHORT_TEXT_AREAS = frozenset(
     {
         "Project_Scope__c",
         "Project_Reason__c",
-        "Competitors__c",
         "Why_Needed__c",
         "Why_Now__c",
         "Why_Us__c",
+        "Staffing_Outlook__c",
+        "Customer_Team__c",
+        "Selection_Criteria__c",
+        "Stakeholder_Expectations__c",
+        "Win_Over_Plan__c",
     }
 )
 
 
 def _evidence() -> list[Field]:
     out = []
-    for name, kind, label, values in EVIDENCE_FIELDS:
+    for name, kind, label, values in ALL_EVIDENCE_FIELDS:
         length = {"textarea": 32768, "string": 255, "picklist": 255}.get(kind, 0)
         if name in SHORT_TEXT_AREAS:
             length = 255

@@ -1,7 +1,8 @@
 """Both sandbox CRMs behind one small test interface, seeded with the same few deals.
 
-Every deal is in discovery with every discovery gate met except the ones a test breaks, so the
-expected task set is exact: `budget_confirmed` on the deals whose budget is only estimated.
+Every deal is in discovery with every discovery gate met except the ones a test breaks (qualified
+`pursue`, invited, budget amount and period, staffing outlook, ... all recorded), so the expected
+task set is exact: `budget_confirmed` on the deals whose budget is only estimated.
 Owners: `sato` and `kim` are active, `becker` is inactive.
 """
 
@@ -134,7 +135,10 @@ class SalesforceCRM:
                  "Project_Reason__c": "Halve order errors", "Project_Start__c": "today+30",
                  "Project_End__c": "today+200", "Competitors__c": "Contoso",
                  "Budget_Status__c": d.budget, "Order_Date__c": "today+20",
-                 "Decision_Process__c": "Plant managers propose, the CFO approves"}
+                 "Decision_Process__c": "Plant managers propose, the CFO approves",
+                 "Qualification__c": "pursue", "Invited_To_Propose__c": True,
+                 "Budget_Amount__c": 30_000_000, "Budget_Period__c": "FY2027",
+                 "Staffing_Outlook__c": "Three engineers free from May"}
                 for d in deals
             ],
             "OpportunityContactRole": [
@@ -241,7 +245,10 @@ class HubSpotCRM:
                     "dealgate_project_start": "@today+30d", "dealgate_project_end": "@today+200d",
                     "dealgate_competitors": "Contoso", "dealgate_budget_status": d.budget,
                     "dealgate_order_date": "@today+20d",
-                    "dealgate_decision_process": "Plant managers propose, the CFO approves"},
+                    "dealgate_decision_process": "Plant managers propose, the CFO approves",
+                    "dealgate_qualification": "pursue", "dealgate_invited_to_propose": "true",
+                    "dealgate_budget_amount": "30000000", "dealgate_budget_period": "FY2027",
+                    "dealgate_staffing_outlook": "Three engineers free from May"},
                  "contacts": [{"contact": "c0", "labels": ["Decision maker", "Supporter"]}] + (
                      [{"contact": f"i_{d.key}", "labels": ["Influencer", "Opponent"]}]
                      if d.influencer is not None else [])}
