@@ -85,11 +85,32 @@ def test_hubspot_stage_of_another_pipeline_is_unmapped() -> None:
     ],
 )
 def test_salesforce_contact_role(label: str, role: Role | None) -> None:
-    contact = RawContact("003A", labels=(label,), fields={"Role": label, "Name": "Aiko Sato"})
+    fields = {"Role": label, "FirstName": "Aiko", "LastName": "Sato", "Name": "Aiko Sato"}
+    contact = RawContact("003A", labels=(label,), fields=fields)
     snapshot = _snapshot(SALESFORCE.normalize(sf_deal(contacts=(contact,)), {})).snapshot
     (person,) = snapshot.contacts
     assert (person.id, person.name, person.role) == ("003A", "Aiko Sato", role)
     assert snapshot.key_persons() == ((person,) if role else ())
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [
+        ("一郎", "高橋", "高橋 一郎"),  # a Japanese name reads family name first, whatever the org
+        ("Aiko", "Sato", "Aiko Sato"),
+        (None, "高橋", "高橋"),  # LastName is the only required part of a contact's name
+    ],
+)
+def test_salesforce_contact_names_in_the_order_their_language_expects(
+    first: str | None, last: str, shown: str
+) -> None:
+    # Salesforce's composed Name follows the org's locale: an English-locale org writes a
+    # Japanese contact "一郎 高橋". dealgate reads the two parts and orders them itself.
+    composed = " ".join(part for part in (first, last) if part)
+    fields = {"Role": "Decision Maker", "FirstName": first, "LastName": last, "Name": composed}
+    contact = RawContact("003A", labels=("Decision Maker",), fields=fields)
+    snapshot = _snapshot(SALESFORCE.normalize(sf_deal(contacts=(contact,)), {})).snapshot
+    assert snapshot.contacts[0].name == shown
 
 
 @pytest.mark.parametrize(
@@ -211,7 +232,7 @@ def test_salesforce_read_spec_asks_for_link_and_contact_fields() -> None:
         spec.deal_fields
     )
     assert spec.role_fields == ("Role", "Stance__c")
-    assert spec.contact_fields == ("LastActivityDate", "Name")
+    assert spec.contact_fields == ("LastActivityDate", "FirstName", "LastName")
     assert spec.closed_task_days == 30
 
 
@@ -236,7 +257,7 @@ def test_rows_show_fields_roles_stances_and_stages() -> None:
 
 
 def test_an_org_without_record_types_takes_the_org_wide_stage_map() -> None:
-    existing = {"Name", "StageName", "link.Role", "contact.Name"}
+    existing = {"Name", "StageName", "link.Role", "contact.FirstName", "contact.LastName"}
     assert "RecordTypeId" not in SALESFORCE.read_spec(existing).deal_fields
     assert (
         'pipeline -> RecordTypeId: no such field on the deal (every deal takes the "*" stage map)'

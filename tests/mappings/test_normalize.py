@@ -51,6 +51,8 @@ def test_salesforce_opportunity_becomes_a_snapshot() -> None:
                     "Role": "Decision Maker",
                     "Stance__c": "supporter",
                     "LastActivityDate": "2026-11-20",
+                    "FirstName": "Aiko",
+                    "LastName": "Sato",
                     "Name": "Aiko Sato",
                 },
             ),
@@ -230,16 +232,17 @@ def test_contacts_are_not_mapped_without_the_role_field() -> None:
 
 
 def test_missing_fields_and_read_spec_follow_existing_fields() -> None:
-    existing = {"Name", "StageName", "Budget_Status__c", "link.Role", "contact.Name"}
+    existing = {"Name", "StageName", "Budget_Status__c", "link.Role", "contact.LastName"}
     spec = SALESFORCE.read_spec(existing)
     assert spec.deal_fields == ("Name", "StageName", "Budget_Status__c")
-    assert (spec.role_fields, spec.contact_fields) == (("Role",), ("Name",))
+    assert (spec.role_fields, spec.contact_fields) == (("Role",), ("LastName",))
     missing = SALESFORCE.missing_fields(existing)
     assert "approval_status -> Approval_Status__c: no such field on the deal" in missing
     assert "budget_status -> Budget_Status__c: no such field on the deal" not in missing
     assert "contacts.stance -> link.Stance__c: no such field on the deal-contact link" in missing
     assert "last_contacted -> contact.LastActivityDate: no such field on the contact" in missing
-    assert len(missing) == len(SALESFORCE.fields) - 3 + 2
+    assert "contacts.name -> contact.FirstName: no such field on the contact" in missing
+    assert len(missing) == len(SALESFORCE.fields) - 3 + 3
 
 
 def test_unmapped_stage_is_reported_not_guessed() -> None:

@@ -230,7 +230,8 @@ class FakeConnector:
             "link.Role",
             "link.Stance__c",
             "contact.LastActivityDate",
-            "contact.Name",
+            "contact.FirstName",
+            "contact.LastName",
         }
         return names - self.missing
 
