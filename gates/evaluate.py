@@ -24,7 +24,7 @@ from gates.rank import confidence_rank
 from gates.results import DealEvaluation, GateResult, Outcome
 from gates.snapshot import DealSnapshot, Phase, Qualification
 
-_MAX_SHARED = 256  # distinct failure results kept per gate; more are built per deal
+_MAX_SHARED = 64  # distinct failure results kept per gate; more are built per deal
 _MAX_MAPPED = 64  # distinct `mapped` sets resolved per plan phase; more are resolved per deal
 _MAX_PIPELINES = 256  # pipeline ids remembered per catalog; more are looked up per deal
 _PHASES = len(Phase)

@@ -24,7 +24,7 @@ Compiler = Callable[[Gate], Probe]
 
 PASS: Reasons = ()
 
-MAX_KEPT = 256  # distinct reasons kept per gate; more are built per deal
+MAX_KEPT = 64  # distinct reasons kept per gate; more are built per deal
 
 KINDS: dict[str, Compiler] = {}
 

@@ -108,7 +108,7 @@ class _GateTexts:
     language, so the texts do not depend on anything else.
     """
 
-    LIMIT = 8192
+    LIMIT = 4096
 
     def __init__(self, language: str) -> None:
         self.language = language
