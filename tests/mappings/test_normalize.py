@@ -160,6 +160,28 @@ def test_unknown_picklist_values_read_as_unknown_with_a_warning() -> None:
     assert any("Stance__c" in w and "'Fan'" in w for w in result.warnings)
 
 
+def test_every_deal_reads_the_same_text_alike_and_warns_about_it_each_time() -> None:
+    # The mapping remembers how a text parsed (values repeat across deals); a value it cannot
+    # read is never remembered, so every deal carrying it still gets its warning.
+    fields = {
+        "amount": "1250000",
+        "closedate": "2026-12-24",
+        "dealgate_budget_status": "Confirmed",
+        "dealgate_approval_status": "Pending",
+        "dealgate_technical_fit": "maybe",
+    }
+    results = [_ok(HUBSPOT.normalize(hs_deal(fields=fields), {})) for _ in range(3)]
+    for result in results:
+        s = result.snapshot
+        assert (s.amount, s.close_date) == (1_250_000.0, date(2026, 12, 24))
+        assert (s.budget_status, s.approval_status) == (
+            BudgetStatus.CONFIRMED,
+            ApprovalStatus.UNKNOWN,
+        )
+        assert s.technical_fit is None
+        assert len(result.warnings) == 2
+
+
 def test_unreadable_values_are_left_empty_with_a_warning() -> None:
     raw = hs_deal(fields={"amount": "lots", "closedate": "soon", "dealgate_technical_fit": "maybe"})
     result = _ok(HUBSPOT.normalize(raw, {}))
