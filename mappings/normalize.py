@@ -232,15 +232,19 @@ def _last_contacted(
         return None
 
 
+def _part(value: Any) -> str:
+    """One part of a name, trimmed ("" for none)."""
+    if value is None:
+        return ""
+    return (value if type(value) is str else str(value)).strip()
+
+
 def _name(plan: _Plan, contact: RawContact) -> str:
-    fields = contact.fields
-    if len(plan.names) == 1:  # one name field (Salesforce Contact.Name): the common case
-        value = fields.get(plan.names[0])
-        return "" if value is None else (value if type(value) is str else str(value)).strip()
-    parts = (fields.get(name) for name in plan.names)
-    texts = [str(part).strip() for part in parts if part is not None and str(part).strip()]
-    if len(plan.names) == 2 and len(texts) == 2:  # given and family name fields
-        return person_name(texts[0], texts[1])
+    fields, names = contact.fields, plan.names
+    if len(names) == 2:  # given and family name fields (both bundled mappings)
+        given, family = _part(fields.get(names[0])), _part(fields.get(names[1]))
+        return person_name(given, family) if given and family else given or family
+    texts = [text for text in (_part(fields.get(name)) for name in names) if text]
     return " ".join(texts)
 
 
