@@ -83,52 +83,39 @@ def evaluate_stream(
     The garbage collector runs in fewer, larger passes meanwhile (`sync.collector`).
     """
     with streaming():
-        yield from _evaluate_each(deals, mapping, catalog, stages, existing, now, run, on_unmapped)
-
-
-def _evaluate_each(
-    deals: Iterable[RawDeal],
-    mapping: CrmMapping,
-    catalog: Catalog,
-    stages: Mapping[tuple[str | None, str], StageInfo],
-    existing: set[str] | None,
-    now: datetime,
-    run: EvaluationRun,
-    on_unmapped: Callable[[RawDeal, UnmappedStage], None] | None,
-) -> Iterator[Evaluated]:
-    for raw in deals:
-        run.deals_read += 1
-        try:
-            normalized = mapping.normalize(raw, stages, existing)
-        except Exception as exc:  # one bad record must not stop the run
-            _bad_deal(run, raw.id, "normalize", exc)
-            continue
-        if isinstance(normalized, UnmappedStage):
-            key = (normalized.pipeline, normalized.stage)
-            if key not in run.unmapped_stages:
-                message = unmapped_stage_text(*key)
-                log.warning("unmapped_stage", pipeline=key[0], stage=key[1], message=message)
-                run._keep(run.warnings, message)
-            run.unmapped_stages[key] += 1
-            if on_unmapped is not None:
-                on_unmapped(raw, normalized)
-            continue
-        for warning in normalized.warnings:
-            log.info("deal_warning", deal_id=raw.id, warning=warning)
-            run._keep(run.warnings, warning)
-        try:
-            evaluation = evaluate_deal(
-                normalized.snapshot,
-                now,
-                catalog,
-                maintenance_after_days=mapping.maintenance_after_days,
-            )
-        except Exception as exc:  # a gate that trips over odd data skips this deal only
-            _bad_deal(run, raw.id, "evaluate", exc)
-            continue
-        if evaluation is not None:
-            run.deals_evaluated += 1
-        yield Evaluated(normalized.snapshot, evaluation)
+        for raw in deals:
+            run.deals_read += 1
+            try:
+                normalized = mapping.normalize(raw, stages, existing)
+            except Exception as exc:  # one bad record must not stop the run
+                _bad_deal(run, raw.id, "normalize", exc)
+                continue
+            if isinstance(normalized, UnmappedStage):
+                key = (normalized.pipeline, normalized.stage)
+                if key not in run.unmapped_stages:
+                    message = unmapped_stage_text(*key)
+                    log.warning("unmapped_stage", pipeline=key[0], stage=key[1], message=message)
+                    run._keep(run.warnings, message)
+                run.unmapped_stages[key] += 1
+                if on_unmapped is not None:
+                    on_unmapped(raw, normalized)
+                continue
+            for warning in normalized.warnings:
+                log.info("deal_warning", deal_id=raw.id, warning=warning)
+                run._keep(run.warnings, warning)
+            try:
+                evaluation = evaluate_deal(
+                    normalized.snapshot,
+                    now,
+                    catalog,
+                    maintenance_after_days=mapping.maintenance_after_days,
+                )
+            except Exception as exc:  # a gate that trips over odd data skips this deal only
+                _bad_deal(run, raw.id, "evaluate", exc)
+                continue
+            if evaluation is not None:
+                run.deals_evaluated += 1
+            yield Evaluated(normalized.snapshot, evaluation)
 
 
 def _bad_deal(run: EvaluationRun, deal_id: str, step: str, exc: Exception) -> None:
