@@ -142,10 +142,13 @@ def run(crm: str, n_deals: int, n_changed: int) -> list[Row]:
             measure("full cycle, nothing changed", lambda: engine.run_cycle(full=True))
             selling = [d for d in org.deal_ids() if org.field(d, org.phase_field) in SELLING]
             # qualification_decided depends on that field alone and applies to every selling
-            # deal, so the toggle flips one gate of each: every changed deal's verdict changes
+            # deal, so the toggle flips one gate of each: every changed deal's verdict changes.
+            # It passes on pursue, and on an empty value past discovery (implied by the stage).
             for deal_id in selling[:n_changed]:
                 now = org.field(deal_id, org.qualification_field)
-                org.set_qualification(deal_id, "pending" if now == "pursue" else "pursue")
+                past = org.field(deal_id, org.phase_field) != "discovery"
+                passes = now == "pursue" or (not now and past)
+                org.set_qualification(deal_id, "pending" if passes else "pursue")
             changed = min(n_changed, len(selling))
             measure(f"incremental cycle, {changed} deals' evidence changed",
                     lambda: engine.run_cycle())  # fmt: skip
