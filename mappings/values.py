@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache, lru_cache, update_wrapper
 from typing import Any, TypeVar
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _EPOCH_MS = re.compile(r"-?[0-9]{9,}(\.[0-9]*)?", re.ASCII)
@@ -137,45 +138,37 @@ def parse_datetime(value: Any) -> datetime | None:
         raise Unreadable("datetime out of range") from None
 
 
+def _once_per_text(parse: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`parse` with each distinct text parsed once (the latest 2,048 kept); other values, and
+    texts it cannot read, go through `parse` every time.
+
+    For dates, which repeat across deals (close dates, project dates, last activity dates): a
+    pipeline has a few hundred distinct ones. Datetimes (created, modified, HubSpot's last
+    contact) are near unique and are not cached: a cache would only hold memory."""
+    by_text = lru_cache(maxsize=2048)(parse)
+
+    def parse_value(value: Any) -> T:
+        return by_text(value) if type(value) is str else parse(value)
+
+    return update_wrapper(parse_value, parse)
+
+
+@_once_per_text
 def parse_date(value: Any) -> date | None:
     """A date from "YYYY-MM-DD", or the calendar date of a datetime as the CRM wrote it
     (HubSpot stores date properties as midnight datetimes; epoch milliseconds are UTC)."""
-    if type(value) is str:
-        return _date_of_text(value)
-    return _date_of(value)
-
-
-# Dates repeat across deals (close dates, project dates, last activity dates): a pipeline has a
-# few hundred distinct ones, so each distinct text is parsed once. Datetimes (created, modified,
-# HubSpot's last contact) are near unique and are not cached: the cache would only hold memory.
-@lru_cache(maxsize=2048)
-def _date_of_text(value: str) -> date | None:
-    return _date_of(value)
-
-
-def _date_of(value: Any) -> date | None:
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)
     return parsed.date() if isinstance(parsed, datetime) else parsed
 
 
+@_once_per_text
 def parse_last_contact(value: Any) -> datetime | None:
     """When a person was last contacted. A datetime is taken as is (HubSpot
     `notes_last_contacted`); a bare date (Salesforce `Contact.LastActivityDate`) means "some
     time that day" and reads as the end of that day UTC, so a contact made on the day counts in
     full and dealgate never asks for a touch that may already have happened."""
-    if type(value) is str:
-        return _last_contact_of_text(value)
-    return _last_contact_of(value)
-
-
-@lru_cache(maxsize=2048)  # see _date_of_text
-def _last_contact_of_text(value: str) -> datetime | None:
-    return _last_contact_of(value)
-
-
-def _last_contact_of(value: Any) -> datetime | None:
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)
