@@ -104,7 +104,8 @@ GOOD_TEXT = {
     ],
 }
 # Deals whose qualification is not `pursue`: discovery deals pending or undecided (only their
-# qualifying tasks go out), one deal moved past discovery undecided, a lost deal dropped.
+# qualifying tasks go out), one deal moved past discovery undecided (taken as pursued), a lost
+# deal dropped.
 QUALIFICATION: dict[int, str | None] = {
     3: "pending", 4: None, 7: "pending", 9: None, 13: None, 33: "drop",
 }  # fmt: skip

@@ -7,7 +7,8 @@ owns deals. Contact roles use every role and stance; last activity dates are spr
 recent and more than 90 days ago. A few dealgate tasks exist already, one open, one completed.
 Every gate is met on some deal and failed on another: qualification is `pursue` on most deals, a
 few discovery deals are pending or undecided (only their qualifying tasks go out), one define
-deal moved on undecided; the oldest win is invoiced and still unpaid.
+deal moved on undecided (taken as pursued: moving it on was the decision); the oldest win is
+invoiced and still unpaid.
 The course's own example is here: 国際工業株式会社's ICタグを利用した物流在庫管理システム,
 proposed by ABCシステム株式会社.
 
