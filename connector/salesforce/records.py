@@ -40,10 +40,8 @@ def child_page(record: Mapping[str, Any], relationship: str) -> tuple[list[Any],
     return rows, (str(next_url) if next_url else None)
 
 
-def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     """Field values by (dotted) API name, without `attributes` and child relationships."""
-    if prefix:
-        return _nested(record, prefix)
     fields: dict[str, Any] = {}
     for name, value in record.items():
         if name == "attributes" or name in _CHILDREN:
