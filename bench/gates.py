@@ -51,7 +51,7 @@ def _contacts(rng: random.Random) -> tuple[KeyContact, ...]:
     for i in range(rng.randint(0, 5)):
         last = NOW - timedelta(days=rng.randint(0, 300)) if rng.random() < 0.8 else None
         contacts.append(
-            KeyContact.model_construct(
+            KeyContact(
                 id=f"c{i}",
                 name=f"Contact {i}",
                 role=rng.choice((*Role, None)),
@@ -63,11 +63,8 @@ def _contacts(rng: random.Random) -> tuple[KeyContact, ...]:
 
 
 def synthetic_deal(rng: random.Random, number: int) -> DealSnapshot:
-    """One random deal; mostly complete evidence, with gaps and placeholders.
-
-    Every value already has its model type, so the snapshot is built without re-validation.
-    """
-    return DealSnapshot.model_construct(
+    """One random deal; mostly complete evidence, with gaps and placeholders."""
+    return DealSnapshot(
         id=f"deal-{number}",
         crm="bench",
         stage="stage",

@@ -10,10 +10,9 @@ attribute outside `mapped` is unknown to dealgate (not merely empty), so the gat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, Field
 
 
 class Phase(StrEnum):
@@ -78,11 +77,13 @@ class Stance(StrEnum):
     UNKNOWN = "unknown"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+# Snapshots are plain frozen dataclasses, not pydantic models: `mappings/` has already parsed
+# every value into its type, and validating it again costs more CPU per deal than reading it
+# (bench/profile_audit.py). Frozen: a snapshot is never changed after it is built.
 
 
-class KeyContact(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyContact:
     """A contact on the deal; `role` is None when the CRM role maps to nothing."""
 
     id: str
@@ -92,7 +93,8 @@ class KeyContact(_Frozen):
     last_contacted: datetime | None = None
 
 
-class DealTask(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealTask:
     """A dealgate task on the deal, recognized by its `dealgate:<gate_id>` marker."""
 
     id: str
@@ -145,7 +147,8 @@ EVIDENCE_ATTRIBUTES: dict[str, str] = {
 CONTACT_ATTRIBUTES: tuple[str, ...] = ("contacts", "last_contacted")
 
 
-class DealSnapshot(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealSnapshot:
     """One deal as gates see it. Built once, never re-parsed downstream."""
 
     id: str
@@ -199,7 +202,7 @@ class DealSnapshot(_Frozen):
 
     contacts: tuple[KeyContact, ...] = ()
     tasks: tuple[DealTask, ...] = ()
-    mapped: frozenset[str] = Field(default_factory=frozenset)
+    mapped: frozenset[str] = frozenset()
 
     def key_persons(self, *roles: Role) -> tuple[KeyContact, ...]:
         """Contacts with one of `roles` (all key persons when no role is given)."""

@@ -10,7 +10,7 @@ import pytest
 
 from gates import evaluate_deal, load_catalog
 from gates.results import FindingCode
-from gates.snapshot import Phase, Role, Stance
+from gates.snapshot import ApprovalStatus, Phase, Role, Stance
 from tests.gates.builders import NOW, TEAM, TODAY, deal, person, unmapped
 
 CATALOG = load_catalog()
@@ -32,13 +32,13 @@ CASES = [
     ),
     (
         Phase.DECISION,
-        {"approval_status": "rejected"},
+        {"approval_status": ApprovalStatus.REJECTED},
         FindingCode.APPROVAL_REJECTED,
         "approval rejected",
     ),
     (
         Phase.DISCOVERY,
-        {"approval_status": "rejected"},
+        {"approval_status": ApprovalStatus.REJECTED},
         FindingCode.APPROVAL_REJECTED,
         "approval rejected",
     ),
@@ -95,7 +95,7 @@ NO_FINDING = [
     ),
     pytest.param(
         Phase.DECISION,
-        {"approval_status": "rejected", "mapped": unmapped("approval_status")},
+        {"approval_status": ApprovalStatus.REJECTED, "mapped": unmapped("approval_status")},
         id="approval-unmapped",
     ),
     pytest.param(
@@ -103,7 +103,7 @@ NO_FINDING = [
     ),
     pytest.param(
         Phase.DELIVERY,
-        {"close_date": yesterday, "approval_status": "rejected", "contacts": ()},
+        {"close_date": yesterday, "approval_status": ApprovalStatus.REJECTED, "contacts": ()},
         id="won-deal",
     ),
     pytest.param(
