@@ -42,7 +42,14 @@ def child_page(record: Mapping[str, Any], relationship: str) -> tuple[list[Any],
 
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     """Field values by (dotted) API name, without `attributes` and child relationships."""
-    fields: dict[str, Any] = {}
+    if type(record) is dict:
+        fields = record.copy()  # the common case: no parent record among the values
+        fields.pop("attributes", None)
+        for name in _CHILDREN:
+            fields.pop(name, None)
+        if dict not in map(type, fields.values()):  # one pass in C
+            return fields
+    fields = {}
     for name, value in record.items():
         if name == "attributes" or name in _CHILDREN:
             continue
@@ -72,9 +79,12 @@ def _nested(record: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 def raw_contact(row: Mapping[str, Any], spec: ReadSpec) -> RawContact:
     """One contact role: the role label, the link fields and the contact's fields, unprefixed."""
     role = row.get("Role")
-    fields: dict[str, Any] = {name: row.get(name) for name in spec.role_fields if name in row}
+    fields: dict[str, Any] = {name: row[name] for name in spec.role_fields if name in row}
     contact = row.get("Contact")
-    if isinstance(contact, Mapping):
+    if type(contact) is dict:  # as JSON decodes it: what the query asked for, and `attributes`
+        fields.update(contact)
+        fields.pop("attributes", None)
+    elif isinstance(contact, Mapping):
         for name in (*CONTACT_ALWAYS, *spec.contact_fields):
             if name in contact:
                 fields[name] = contact[name]

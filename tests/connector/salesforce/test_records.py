@@ -90,6 +90,24 @@ def test_a_record_becomes_a_raw_deal() -> None:
     assert task.created_at == datetime(2026, 11, 1, 9, tzinfo=UTC)
 
 
+def test_parent_records_flatten_into_dotted_names_and_compound_values_stay_whole() -> None:
+    record = {
+        **RECORD,
+        "Owner": {
+            "attributes": {"type": "User"},
+            "Name": "Kenji Mori",
+            "Manager": {"attributes": {"type": "User"}, "Name": "Emi Ueda"},
+        },
+        "Delivery_Address__c": {"city": "Osaka", "country": "JP"},  # compound, no attributes
+    }
+    fields = raw_deal(record, [], [], SPEC).fields
+    assert fields["Owner.Name"] == "Kenji Mori"
+    assert fields["Owner.Manager.Name"] == "Emi Ueda"
+    assert "Owner" not in fields and "attributes" not in fields and "Tasks" not in fields
+    assert fields["Delivery_Address__c"] == {"city": "Osaka", "country": "JP"}
+    assert fields["Budget_Status__c"] == "confirmed"
+
+
 def test_a_created_task_carries_the_marker_on_its_own_line() -> None:
     task = TaskCreate(
         "006A",
