@@ -35,12 +35,34 @@ def _sum(value: float) -> float:
     return round(value, 2)
 
 
-# One encoder for the report: json.dumps with options builds a new encoder on every call.
+# One encoder for the report. json.dumps with options builds a new encoder on every call, and so
+# does JSONEncoder.encode underneath (its C encoder): a report encodes a few objects per deal, so
+# it builds CPython's C encoder once, with the options `_ENCODER` has (no circular check: every
+# value is a fresh tree of dicts and lists). Where the C encoder is missing, `_ENCODER` does it.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODER: Any = (
+    None
+    if _C_MAKE_ENCODER is None
+    else _C_MAKE_ENCODER(
+        None,  # markers: no circular check
+        _ENCODER.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        None,  # indent
+        _ENCODER.key_separator,
+        _ENCODER.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        False,  # allow_nan
+    )
+)
 
 
 def _dump(value: Any) -> str:
-    return _ENCODER.encode(value)
+    """`json.dumps(value, ensure_ascii=False, allow_nan=False)`."""
+    if _C_ENCODER is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODER(value, 0))
 
 
 def deal_object(row: AuditRow, words: Words | None = None) -> dict[str, Any]:
@@ -98,22 +120,27 @@ def _findings(row: AuditRow, words: Words | None) -> list[dict[str, Any]]:
 
 
 class _GateTexts:
-    """Each distinct gate result's JSON text, encoded once per report.
+    """Each shared gate result's JSON text, encoded once per report.
 
     Evaluation shares one `GateResult` object per gate and reason set (gates/evaluate.py), so an
     audit holds a few thousand distinct results while every deal lists all its gates: encoding
     each object once and joining the texts costs a fraction of encoding every gate of every deal.
-    Entries are keyed by the object's identity and keep the object alive, so an id cannot be
-    reused while its entry exists; the cache is bounded (emptied when full). One report has one
-    language, so the texts do not depend on anything else.
+    A result whose reasons are the deal's own (a name, a date) is built for that deal alone: it is
+    encoded for its deal and forgotten. A result is kept once it is seen a second time, so the
+    texts kept are the shared ones; a result seen once waits in `_once` (bounded, emptied when
+    full). Entries are keyed by the object's identity and keep the object alive, so an id cannot
+    be reused while its entry exists; both caches are bounded. One report has one language, so
+    the texts do not depend on anything else.
     """
 
-    LIMIT = 4096
+    LIMIT = 4096  # shared texts kept; emptied when full
+    ONCE = 1024  # results seen once, waiting for a second sighting
 
     def __init__(self, language: str) -> None:
         self.language = language
         self._texts: dict[int, str] = {}
         self._kept: dict[int, GateResult] = {}  # keeps each keyed object (and so its id) alive
+        self._once: dict[int, tuple[GateResult, str]] = {}
 
     def join(self, results: Sequence[GateResult]) -> str:
         """The JSON texts of `results`, comma-separated: in the common case, where every result
@@ -124,14 +151,24 @@ class _GateTexts:
             return ", ".join(map(texts.__getitem__, ids))
         except KeyError:
             pass
-        if len(texts) + len(ids) > self.LIMIT:
-            texts.clear()
+        pairs = zip(ids, results, strict=True)
+        return ", ".join([texts.get(key) or self._text(key, result) for key, result in pairs])
+
+    def _text(self, key: int, result: GateResult) -> str:
+        seen = self._once.pop(key, None)
+        if seen is None:
+            text = _dump(_gate_object(result, self.language))
+            if len(self._once) >= self.ONCE:
+                self._once.clear()
+            self._once[key] = (result, text)
+            return text
+        text = seen[1]
+        if len(self._texts) >= self.LIMIT:
+            self._texts.clear()
             self._kept.clear()
-        for key, result in zip(ids, results, strict=True):
-            if key not in texts:
-                self._kept[key] = result
-                texts[key] = _dump(_gate_object(result, self.language))
-        return ", ".join(map(texts.__getitem__, ids))
+        self._texts[key] = text
+        self._kept[key] = result
+        return text
 
 
 def _forecast(cell: Forecast) -> dict[str, Any]:

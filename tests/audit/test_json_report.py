@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from typing import Any
 
+from gates.results import GateResult, Outcome
 from gates.snapshot import Phase
 from sync.reports import AuditSummary, RunFacts
 from sync.reports.json_report import SCHEMA_VERSION, JsonReport
+from sync.reports.model import AuditRow
 
 from .builders import context, row
 
@@ -353,3 +356,33 @@ def test_each_streamed_deal_is_exactly_its_deal_object_in_either_language() -> N
         )
         assert budget["outcome"] == "failed"
         assert ("予算" in budget["reasons"][0]) == (language == "ja")
+
+
+def test_deals_with_results_of_their_own_never_get_another_deals_gate_text(
+    monkeypatch: Any,
+) -> None:
+    """Results built for one deal (its own reasons) die after it is written and their ids are
+    reused by the next deal's: every line is still that deal's own object, with caches small
+    enough to fill and empty many times over."""
+    from sync.reports.json_report import _GateTexts, deal_object
+
+    monkeypatch.setattr(_GateTexts, "LIMIT", 4)
+    monkeypatch.setattr(_GateTexts, "ONCE", 3)
+    shared = row("shared", failed=("decision_process_known", "budget_confirmed"), passed=())
+    out = io.StringIO()
+    report = JsonReport(out)
+    report.start(context())
+    expected = []
+    for n in range(200):
+        own = row(f"d{n}", failed=(), passed=("budget_confirmed",))
+        own_result = GateResult(
+            "decision_process_known", Phase.DISCOVERY, Outcome.FAILED, (f"reason of d{n}",)
+        )
+        results = (*shared.evaluation.results, own_result)[n % 2 :]
+        deal = AuditRow(own.snapshot, replace(own.evaluation, results=results), "Sato")
+        report.deal(deal)
+        expected.append(json.dumps(deal_object(deal), ensure_ascii=False))
+        del deal, own, own_result, results  # their ids are free for the next deal's objects
+    lines = [line.rstrip(",") for line in out.getvalue().split("\n")[2:]]
+    assert lines == expected
+    assert all(f"reason of d{n}" in line for n, line in enumerate(lines))
