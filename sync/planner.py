@@ -53,6 +53,7 @@ LEFT_SCOPE = "left_scope"
 DELETED = "deleted"
 MOOT = "moot"  # a selling gate's task on a won deal
 GATE_OFF = "gate_off"  # the gate is turned off, removed, or off for the deal's pipeline
+_PASSED, _NOT_EVALUATED = Outcome.PASSED, Outcome.NOT_EVALUATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +157,16 @@ class PlanContext:
     owners: Mapping[str, Owner]
     now: datetime
     labels: Mapping[str, str] = field(default_factory=dict)  # attribute -> the CRM's field label
+    # Worked out once per cycle, not once per deal:
+    catalog_order: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    due: date = field(init=False, repr=False, compare=False)  # of the tasks created now
+    snooze_for: timedelta = field(init=False, repr=False, compare=False)
 
-    @property
-    def catalog_order(self) -> dict[str, int]:
-        return {gate_id: i for i, gate_id in enumerate(self.gates)}
+    def __post_init__(self) -> None:
+        order = {gate_id: i for i, gate_id in enumerate(self.gates)}
+        object.__setattr__(self, "catalog_order", order)
+        object.__setattr__(self, "due", (self.now + timedelta(days=self.policy.due_in_days)).date())
+        object.__setattr__(self, "snooze_for", timedelta(days=self.policy.snooze_days))
 
 
 def resolve_owner(
@@ -218,7 +225,7 @@ def _reconcile_ledger(
     """Compare what dealgate believes open with what the CRM shows; note rep closings."""
     seen = {t.id: t for t in deal.tasks}
     known_snoozes = {s.task_id for s in deal.snoozes}
-    snooze_for = timedelta(days=ctx.policy.snooze_days)
+    snooze_for = ctx.snooze_for
     for entry in deal.ledger:
         if entry.task_id is None or entry.state not in (TaskState.OPEN, TaskState.COMPLETING):
             continue
@@ -244,7 +251,7 @@ def _adopt_and_snooze_unknown(
     """Marker tasks the ledger does not know: adopt open ones, snooze on completed ones."""
     known = {e.task_id: e for e in deal.ledger if e.task_id is not None}
     known_snoozes = {s.task_id for s in deal.snoozes}
-    snooze_for = timedelta(days=ctx.policy.snooze_days)
+    snooze_for = ctx.snooze_for
     for task in deal.tasks:
         if task.id in known:
             continue
@@ -310,7 +317,9 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
     """Decide create / complete / leave alone for every gate of one deal."""
     plan = DealPlan(deal.deal_id)
     evaluation = deal.evaluation
-    results = {r.gate_id: r for r in evaluation.results} if evaluation is not None else {}
+    results: dict[str, GateResult] = {}
+    if evaluation is not None and (deal.ledger or deal.tasks):  # most deals have neither
+        results = {r.gate_id: r for r in evaluation.results}
     _reconcile_ledger(deal, results, ctx, plan)
     _adopt_and_snooze_unknown(deal, results, ctx, plan)
 
@@ -331,20 +340,23 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
     owner: str | None = None
     owner_resolved = False
     order = ctx.catalog_order
-    due = (ctx.now + timedelta(days=ctx.policy.due_in_days)).date()
+    due = ctx.due
     unowned = 0
-    covered = shared_causes(evaluation.results)
+    covered = shared_causes(evaluation.failing)
     also: dict[str, list[PlannedGate]] = defaultdict(list)
     for gate_id, by in covered.items():
         if gate_id in ctx.gates:
             also[by].append(ctx.gates[gate_id])
+    close_when_passed = ctx.policy.close_when_passed
+    none: tuple[DealTask, ...] = ()
     for result in evaluation.results:
-        gate_id = result.gate_id
-        open_tasks = open_by_gate.get(gate_id, [])
-        if result.outcome is Outcome.NOT_EVALUATED:
+        outcome = result.outcome
+        if outcome is _NOT_EVALUATED:
             continue
-        if result.outcome is Outcome.PASSED:
-            if ctx.policy.close_when_passed:
+        gate_id = result.gate_id
+        open_tasks = open_by_gate.get(gate_id, none) if open_by_gate else none
+        if outcome is _PASSED:
+            if open_tasks and close_when_passed:
                 _complete_all(deal, open_tasks, PASSED, plan)
             continue
         if len(open_tasks) > 1:
@@ -380,7 +392,7 @@ def plan_deal(deal: DealState, ctx: PlanContext) -> DealPlan:
         plan.creates.append(
             PlannedCreate.drafted((deal.deal_id, gate_id, owner), write, deal.name, rank)
         )
-    if ctx.policy.close_when_passed:
+    if close_when_passed:
         in_force = deal.gates_in_force
         for gate_id, open_tasks in open_by_gate.items():
             gate = ctx.gates.get(gate_id)
