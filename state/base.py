@@ -135,9 +135,18 @@ class StateStore(Protocol):
 
     def entries(self, deal_id: str) -> list[LedgerEntry]: ...
 
+    def entries_of(self, deal_ids: Sequence[str]) -> dict[str, list[LedgerEntry]]:
+        """The entries of each of these deals that has any, in row order: one lookup for many
+        deals (a cycle looks deals up a chunk at a time)."""
+        ...
+
     def all_entries(self) -> list[LedgerEntry]: ...
 
     def snoozes(self, deal_id: str) -> list[Snooze]: ...
+
+    def snoozes_of(self, deal_ids: Sequence[str]) -> dict[str, list[Snooze]]:
+        """The snoozes of each of these deals that has any."""
+        ...
 
     def intents(self) -> list[LedgerEntry]: ...
 
@@ -147,6 +156,13 @@ class StateStore(Protocol):
 
     def upsert(self, entries: Sequence[LedgerEntry], at: datetime) -> None:
         """Store entries: by row when set, else by CRM task id (insert when new)."""
+        ...
+
+    def record(
+        self, entries: Sequence[LedgerEntry], snoozes: Sequence[Snooze], at: datetime
+    ) -> None:
+        """`upsert(entries, at)` and `add_snoozes(snoozes)` in one transaction: what a chunk of
+        deals' plans learned of their tasks, committed at once."""
         ...
 
     def drop(self, rows: Sequence[int]) -> None: ...

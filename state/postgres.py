@@ -117,6 +117,17 @@ class PostgresStateStore(PostgresSession, PostgresVerdicts, MetaValues):
         )
         return [self._entry(r) for r in rows]
 
+    def entries_of(self, deal_ids: Sequence[str]) -> dict[str, list[LedgerEntry]]:
+        rows = self._rows(
+            f"SELECT {_COLUMNS} FROM ledger WHERE tenant_id = %s AND deal_id = ANY(%s) ORDER BY id",
+            (self.tenant, list(dict.fromkeys(deal_ids))),
+        )
+        found: dict[str, list[LedgerEntry]] = {}
+        for row in rows:
+            entry = self._entry(row)
+            found.setdefault(entry.deal_id, []).append(entry)
+        return found
+
     def all_entries(self) -> list[LedgerEntry]:
         rows = self._rows(
             f"SELECT {_COLUMNS} FROM ledger WHERE tenant_id = %s ORDER BY id", (self.tenant,)
@@ -149,24 +160,35 @@ class PostgresStateStore(PostgresSession, PostgresVerdicts, MetaValues):
 
     def upsert(self, entries: Sequence[LedgerEntry], at: datetime) -> None:
         with self._transaction() as db:
-            for e in entries:
-                values = (e.deal_id, e.gate_id, e.task_id, e.state.value, e.owner_id, at)
-                if e.row:
-                    db.execute(
-                        "UPDATE ledger SET deal_id = %s, gate_id = %s, task_id = %s, state = %s, "
-                        "owner_id = %s, updated_at = %s WHERE tenant_id = %s AND id = %s",
-                        (*values, self.tenant, e.row),
-                    )
-                elif e.task_id is not None:
-                    db.execute(
-                        "INSERT INTO ledger (tenant_id, deal_id, gate_id, task_id, state, "
-                        "owner_id, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                        "ON CONFLICT (tenant_id, task_id) WHERE task_id IS NOT NULL "
-                        "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                        (self.tenant, *values),
-                    )
-                else:
-                    raise ValueError("a ledger entry needs a row or a task id")
+            self._upsert(db, entries, at)
+
+    def record(
+        self, entries: Sequence[LedgerEntry], snoozes: Sequence[Snooze], at: datetime
+    ) -> None:
+        with self._transaction() as db:
+            self._upsert(db, entries, at)
+            self._add_snoozes(db, snoozes)
+
+    def _upsert(self, db: Any, entries: Sequence[LedgerEntry], at: datetime) -> None:
+        """Store entries inside the caller's transaction: by row when set, else by task id."""
+        for e in entries:
+            values = (e.deal_id, e.gate_id, e.task_id, e.state.value, e.owner_id, at)
+            if e.row:
+                db.execute(
+                    "UPDATE ledger SET deal_id = %s, gate_id = %s, task_id = %s, state = %s, "
+                    "owner_id = %s, updated_at = %s WHERE tenant_id = %s AND id = %s",
+                    (*values, self.tenant, e.row),
+                )
+            elif e.task_id is not None:
+                db.execute(
+                    "INSERT INTO ledger (tenant_id, deal_id, gate_id, task_id, state, "
+                    "owner_id, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (tenant_id, task_id) WHERE task_id IS NOT NULL "
+                    "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                    (self.tenant, *values),
+                )
+            else:
+                raise ValueError("a ledger entry needs a row or a task id")
 
     def drop(self, rows: Sequence[int]) -> None:
         with self._transaction() as db:
@@ -184,14 +206,28 @@ class PostgresStateStore(PostgresSession, PostgresVerdicts, MetaValues):
         )
         return [Snooze(str(d), str(g), str(t), u) for d, g, t, u in rows]
 
+    def snoozes_of(self, deal_ids: Sequence[str]) -> dict[str, list[Snooze]]:
+        rows = self._rows(
+            "SELECT deal_id, gate_id, task_id, until FROM snooze "
+            "WHERE tenant_id = %s AND deal_id = ANY(%s) ORDER BY deal_id, gate_id, task_id",
+            (self.tenant, list(dict.fromkeys(deal_ids))),
+        )
+        found: dict[str, list[Snooze]] = {}
+        for d, g, t, u in rows:
+            found.setdefault(str(d), []).append(Snooze(str(d), str(g), str(t), u))
+        return found
+
     def add_snoozes(self, snoozes: Sequence[Snooze]) -> None:
         with self._transaction() as db:
-            for s in snoozes:
-                db.execute(
-                    "INSERT INTO snooze (tenant_id, deal_id, gate_id, task_id, until) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                    (self.tenant, s.deal_id, s.gate_id, s.task_id, s.until),
-                )
+            self._add_snoozes(db, snoozes)
+
+    def _add_snoozes(self, db: Any, snoozes: Sequence[Snooze]) -> None:
+        for s in snoozes:
+            db.execute(
+                "INSERT INTO snooze (tenant_id, deal_id, gate_id, task_id, until) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (self.tenant, s.deal_id, s.gate_id, s.task_id, s.until),
+            )
 
     def prune_snoozes(self, now: datetime) -> int:
         """Forget snoozes that ended before `now`; return how many."""

@@ -20,20 +20,17 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from state.base import (
-    ACTIVE_STATES,
-    LedgerEntry,
     RunRecord,
-    Snooze,
     StateError,
     StateLocked,
-    TaskState,
 )
 from state.meta import MetaValues
+from state.sqlite_ledger import SqliteLedger, iso, parse_iso
 from state.sqlite_verdicts import SqliteVerdicts
 
 MIGRATIONS: tuple[str, ...] = (
@@ -84,16 +81,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-_ACTIVE = tuple(s.value for s in ACTIVE_STATES)
-
-
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat()
-
-
-def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
 
 def _backup(uri: str, target: sqlite3.Connection) -> None:
     """Copy the database at a `file:` URI into `target`."""
@@ -104,7 +91,7 @@ def _backup(uri: str, target: sqlite3.Connection) -> None:
         source.close()
 
 
-class SqliteStateStore(SqliteVerdicts, MetaValues):
+class SqliteStateStore(SqliteLedger, SqliteVerdicts, MetaValues):
     """`StateStore` on one SQLite file. `read_only` takes no lock and never writes the file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -237,7 +224,7 @@ class SqliteStateStore(SqliteVerdicts, MetaValues):
     # -- the rolling per-owner cap -----------------------------------------------------------
     def tasks_created_since(self, since: datetime) -> dict[str, list[datetime]]:
         rows = self._db.execute(
-            "SELECT owner_id, at FROM created WHERE at > ? ORDER BY at", (_iso(since),)
+            "SELECT owner_id, at FROM created WHERE at > ? ORDER BY at", (iso(since),)
         )
         found: dict[str, list[datetime]] = {}
         for owner_id, at in rows:
@@ -248,121 +235,9 @@ class SqliteStateStore(SqliteVerdicts, MetaValues):
         with self._transaction() as db:
             db.executemany(
                 "INSERT INTO created (owner_id, at) VALUES (?, ?)",
-                [(owner_id, _iso(at)) for owner_id in owner_ids],
+                [(owner_id, iso(at)) for owner_id in owner_ids],
             )
-            db.execute("DELETE FROM created WHERE at < ?", (_iso(at - timedelta(days=1)),))
-
-    # -- ledger ------------------------------------------------------------------------------
-    @staticmethod
-    def _entry(row: sqlite3.Row | tuple[object, ...]) -> LedgerEntry:
-        rowid, deal_id, gate_id, task_id, state, owner_id, updated_at = row
-        return LedgerEntry(
-            deal_id=str(deal_id),
-            gate_id=str(gate_id),
-            task_id=None if task_id is None else str(task_id),
-            state=TaskState(str(state)),
-            owner_id=None if owner_id is None else str(owner_id),
-            updated_at=_parse(str(updated_at)),
-            row=int(str(rowid)),
-        )
-
-    _COLUMNS = "row, deal_id, gate_id, task_id, state, owner_id, updated_at"
-
-    def tracked_deals(self) -> set[str]:
-        marks = ",".join("?" * len(_ACTIVE))
-        rows = self._db.execute(
-            f"SELECT deal_id FROM ledger WHERE state IN ({marks}) UNION SELECT deal_id FROM snooze",
-            _ACTIVE,
-        )
-        return {str(r[0]) for r in rows}
-
-    def entries(self, deal_id: str) -> list[LedgerEntry]:
-        rows = self._db.execute(
-            f"SELECT {self._COLUMNS} FROM ledger WHERE deal_id = ? ORDER BY row", (deal_id,)
-        )
-        return [self._entry(r) for r in rows]
-
-    def all_entries(self) -> list[LedgerEntry]:
-        rows = self._db.execute(f"SELECT {self._COLUMNS} FROM ledger ORDER BY row")
-        return [self._entry(r) for r in rows]
-
-    def intents(self) -> list[LedgerEntry]:
-        rows = self._db.execute(
-            f"SELECT {self._COLUMNS} FROM ledger WHERE state = 'intent' ORDER BY row"
-        )
-        return [self._entry(r) for r in rows]
-
-    def add_intents(self, entries: Sequence[LedgerEntry], at: datetime) -> list[LedgerEntry]:
-        stored: list[LedgerEntry] = []
-        with self._transaction() as db:
-            for e in entries:
-                cur = db.execute(
-                    "INSERT INTO ledger (deal_id, gate_id, task_id, state, owner_id, updated_at) "
-                    "VALUES (?, ?, NULL, 'intent', ?, ?)",
-                    (e.deal_id, e.gate_id, e.owner_id, _iso(at)),
-                )
-                row = int(cur.lastrowid or 0)
-                stored.append(
-                    LedgerEntry(e.deal_id, e.gate_id, None, TaskState.INTENT, e.owner_id, at, row)
-                )
-        return stored
-
-    def upsert(self, entries: Sequence[LedgerEntry], at: datetime) -> None:
-        with self._transaction() as db:
-            for e in entries:
-                values = (e.deal_id, e.gate_id, e.task_id, e.state.value, e.owner_id, _iso(at))
-                if e.row:
-                    db.execute(
-                        "UPDATE ledger SET deal_id = ?, gate_id = ?, task_id = ?, state = ?, "
-                        "owner_id = ?, updated_at = ? WHERE row = ?",
-                        (*values, e.row),
-                    )
-                elif e.task_id is not None:
-                    db.execute(
-                        "INSERT INTO ledger (deal_id, gate_id, task_id, state, owner_id, "
-                        "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) "
-                        "WHERE task_id IS NOT NULL DO UPDATE SET state = excluded.state, "
-                        "updated_at = excluded.updated_at",
-                        values,
-                    )
-                else:
-                    raise ValueError("a ledger entry needs a row or a task id")
-
-    def drop(self, rows: Sequence[int]) -> None:
-        with self._transaction() as db:
-            db.executemany("DELETE FROM ledger WHERE row = ?", [(r,) for r in rows])
-
-    # -- snoozes -----------------------------------------------------------------------------
-    def snoozes(self, deal_id: str) -> list[Snooze]:
-        rows = self._db.execute(
-            "SELECT deal_id, gate_id, task_id, until FROM snooze WHERE deal_id = ?", (deal_id,)
-        )
-        return [
-            Snooze(str(d), str(g), str(t), datetime.fromisoformat(str(u))) for d, g, t, u in rows
-        ]
-
-    def add_snoozes(self, snoozes: Sequence[Snooze]) -> None:
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO snooze (deal_id, gate_id, task_id, until) "
-                "VALUES (?, ?, ?, ?)",
-                [(s.deal_id, s.gate_id, s.task_id, _iso(s.until)) for s in snoozes],
-            )
-
-    def prune_snoozes(self, now: datetime) -> int:
-        """Forget snoozes that ended before `now`; return how many."""
-        with self._transaction() as db:
-            return db.execute("DELETE FROM snooze WHERE until < ?", (_iso(now),)).rowcount
-
-    def prune_ledger(self, before: datetime) -> int:
-        """Forget completed and rep-closed rows last changed before `before`; return how many.
-        Active rows (intent, open, completing) are never pruned."""
-        with self._transaction() as db:
-            return db.execute(
-                "DELETE FROM ledger WHERE state IN ('completed', 'closed_by_rep') "
-                "AND updated_at < ?",
-                (_iso(before),),
-            ).rowcount
+            db.execute("DELETE FROM created WHERE at < ?", (iso(at - timedelta(days=1)),))
 
     def forget_deal(self, deal_id: str) -> None:
         """Drop everything known about a deal (it was deleted in the CRM)."""
@@ -376,7 +251,7 @@ class SqliteStateStore(SqliteVerdicts, MetaValues):
         with self._transaction() as db:
             cur = db.execute(
                 "INSERT INTO run (started_at, full, status) VALUES (?, ?, 'running')",
-                (_iso(started_at), int(full)),
+                (iso(started_at), int(full)),
             )
             return int(cur.lastrowid or 0)
 
@@ -393,7 +268,7 @@ class SqliteStateStore(SqliteVerdicts, MetaValues):
             db.execute(
                 "UPDATE run SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
                 (
-                    _iso(finished_at),
+                    iso(finished_at),
                     status,
                     json.dumps(dict(counts), sort_keys=True),
                     json.dumps(list(errors), ensure_ascii=False),
@@ -414,7 +289,7 @@ class SqliteStateStore(SqliteVerdicts, MetaValues):
             RunRecord(
                 id=int(i),
                 started_at=datetime.fromisoformat(str(s)),
-                finished_at=_parse(f),
+                finished_at=parse_iso(f),
                 full=bool(full),
                 status=str(status),
                 counts={str(k): int(v) for k, v in json.loads(counts).items()},

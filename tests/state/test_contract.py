@@ -237,3 +237,42 @@ def test_many_deals_are_looked_up_at_once(backend: Backend) -> None:
         store.save_verdicts([StoredVerdict(f"d{n}", {"n": n}, NOW) for n in range(1200)])
         found = store.verdicts([f"d{n}" for n in range(0, 1300, 2)])
         assert len(found) == 600 and found["d1198"].values == {"n": 1198}
+
+
+def test_ledger_and_snoozes_of_many_deals_are_looked_up_at_once(backend: Backend) -> None:
+    later = NOW + timedelta(days=14)
+    with backend.open() as store:
+        store.upsert(
+            [LedgerEntry(f"d{n}", "g1", f"t{n}", TaskState.OPEN, "u1") for n in range(1200)], NOW
+        )
+        store.upsert([LedgerEntry("d7", "g2", "t7b", TaskState.COMPLETED, "u1")], NOW)
+        store.add_snoozes([Snooze(f"d{n}", "g3", f"s{n}", later) for n in range(0, 1200, 3)])
+        wanted = [f"d{n}" for n in range(0, 1300, 2)]  # 650 deals, 50 of them unknown
+        entries = store.entries_of(wanted)
+        snoozes = store.snoozes_of(wanted)
+        assert len(entries) == 600 and "d1200" not in entries and "d1" not in entries
+        assert entries["d1198"] == store.entries("d1198")
+        assert len(snoozes) == 200 and snoozes["d1194"] == [Snooze("d1194", "g3", "s1194", later)]
+        [(_, both)] = store.entries_of(["d7", "d7"]).items()  # a repeated id counts once
+        assert [(e.task_id, e.state) for e in both] == [
+            ("t7", TaskState.OPEN),
+            ("t7b", TaskState.COMPLETED),
+        ]  # in row order, as `entries` gives them
+        assert store.entries_of([]) == {} and store.snoozes_of([]) == {}
+
+
+def test_a_chunk_of_plans_is_recorded_whole_or_not_at_all(backend: Backend) -> None:
+    snooze = Snooze("d2", "g1", "t9", NOW + timedelta(days=14))
+    with backend.open() as store:
+        store.record([LedgerEntry("d1", "g1", "t1", TaskState.OPEN, "u1")], [snooze], NOW)
+        assert [e.task_id for e in store.entries("d1")] == ["t1"]
+        assert store.snoozes("d2") == [snooze]
+        broken = [
+            LedgerEntry("d3", "g1", "t3", TaskState.OPEN, "u1"),
+            LedgerEntry("d3", "g2", None, TaskState.OPEN, "u1"),  # neither row nor task id
+        ]
+        with pytest.raises(ValueError, match="row or a task id"):
+            store.record(broken, [Snooze("d3", "g1", "t8", NOW)], NOW)
+    with backend.open() as store:
+        assert store.entries("d3") == [] and store.snoozes("d3") == []
+        assert store.tracked_deals() == {"d1", "d2"}
