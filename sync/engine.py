@@ -22,8 +22,6 @@ from datetime import UTC, datetime, timedelta
 from connector.base import Connector, DealStream, RawDeal
 from connector.errors import CRMError
 from gates import Catalog
-from gates.results import DealEvaluation
-from gates.snapshot import DealTask
 from mappings import CrmMapping, UnmappedStage
 from mappings.normalize import deal_task
 from state.base import LedgerEntry, StateStore
@@ -34,11 +32,10 @@ from sync.evaluate import EvaluationRun, evaluate_stream
 from sync.fingerprint import method_fingerprint
 from sync.logs import get_logger
 from sync.metadata import CrmMetadata, attribute_labels
+from sync.plan_chunks import PendingDeal, PlanChunk
 from sync.planner import (
     DealPlan,
-    DealState,
     PlanContext,
-    plan_deal,
     plan_deleted,
 )
 from sync.quota import OwnerQuota
@@ -170,6 +167,8 @@ class _Cycle:
         self.tracked: set[str] = set()
         self.seen: set[str] = set()
         self.in_force: dict[str | None, frozenset[str]] = {}
+        self.chunk: PlanChunk | None = None  # deals read and judged, waiting to be planned
+        self.verdicts: VerdictBatches | None = None
 
     @property
     def stopping(self) -> bool:
@@ -200,11 +199,12 @@ class _Cycle:
         verdicts = self._verdicts(ctx, existing)
         run = EvaluationRun()
 
+        self.chunk = PlanChunk(e.store, ctx, self.tracked, dry=self.dry)
+        self.verdicts = verdicts
+
         def out_of_scope(raw: RawDeal, _: UnmappedStage) -> None:
             tasks = tuple(deal_task(t) for t in raw.tasks)
-            self._apply(plan_deal(self._state(raw.id, "", None, None, tasks), ctx))
-            if verdicts is not None:
-                verdicts.left_scope(raw.id, "")
+            self._wait(PendingDeal(raw.id, "", None, None, tasks, None))
 
         try:
             for item in evaluate_stream(
@@ -218,7 +218,7 @@ class _Cycle:
                 on_unmapped=out_of_scope,
             ):
                 snap = item.snapshot
-                state = self._state(
+                deal = PendingDeal(
                     snap.id,
                     snap.name,
                     snap.owner_id,
@@ -226,13 +226,8 @@ class _Cycle:
                     snap.tasks,
                     self._in_force(snap.pipeline),
                 )
-                self._apply(plan_deal(state, ctx))
-                if verdicts is None:
-                    continue
-                if item.evaluation is None:
-                    verdicts.left_scope(snap.id, snap.name)
-                else:
-                    verdicts.offer(snap.id, snap.name, item.evaluation)
+                self._wait(deal)
+            self._plan()  # the last deals (a read that fails leaves them be)
         finally:
             report.deals_read = run.deals_read
             report.deals_evaluated = run.deals_evaluated
@@ -323,6 +318,7 @@ class _Cycle:
                 self.seen.add(raw.id)
             yield raw
             if read % every == 0:
+                self._plan()  # the counts below include every deal read so far
                 log.info(
                     "cycle_progress",
                     deals_read=read,
@@ -333,38 +329,34 @@ class _Cycle:
             if self.stopping:
                 return
 
-    def _state(
-        self,
-        deal_id: str,
-        name: str,
-        owner_id: str | None,
-        evaluation: DealEvaluation | None,
-        tasks: tuple[DealTask, ...],
-        gates_in_force: frozenset[str] | None = None,
-    ) -> DealState:
-        store = self.e.store
-        # The ledger also says which of the deal's closed marker tasks dealgate completed itself
-        # (no snooze for those), so a deal that shows marker tasks is looked up even when none of
-        # its entries is active any more.
-        tracked = deal_id in self.tracked or bool(tasks)
-        return DealState(
-            deal_id=deal_id,
-            name=name,
-            owner_id=owner_id,
-            evaluation=evaluation,
-            tasks=tasks,
-            ledger=tuple(store.entries(deal_id)) if tracked else (),
-            snoozes=tuple(store.snoozes(deal_id)) if tracked else (),
-            gates_in_force=gates_in_force,
-        )
+    def _wait(self, deal: PendingDeal) -> None:
+        """Put the deal in the chunk; plan the chunk when it is full, or first when it already
+        holds the deal (read twice: its second plan must see what its first one recorded)."""
+        chunk = self.chunk
+        assert chunk is not None
+        if chunk.holds(deal.deal_id):
+            self._plan()
+        chunk.add(deal)
+        if chunk.full:
+            self._plan()
+
+    def _plan(self) -> None:
+        """Plan the waiting deals and act on each plan, and on each deal's verdict."""
+        verdicts, chunk = self.verdicts, self.chunk
+        if chunk is None:
+            return
+        for deal, plan in chunk.plan():
+            self._apply(plan)
+            if verdicts is None:
+                continue
+            if deal.evaluation is None:
+                verdicts.left_scope(deal.deal_id, deal.name)
+            else:
+                verdicts.offer(deal.deal_id, deal.name, deal.evaluation)
 
     # -- applying plans ----------------------------------------------------------------------
     def _apply(self, plan: DealPlan) -> None:
-        if not self.dry:
-            if plan.ledger:
-                self.e.store.upsert(plan.ledger, self.now)
-            if plan.snoozes:
-                self.e.store.add_snoozes(plan.snoozes)
+        """Act on a plan whose ledger entries and snoozes are recorded (`PlanChunk.plan`)."""
         for finding in plan.findings:
             self.report.add_finding(plan.deal_id, finding)
             log.warning(
