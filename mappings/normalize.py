@@ -11,6 +11,7 @@ a contact whose labels map to no role is kept with role None and is not a key pe
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -115,10 +116,14 @@ class _Plan:
         readable = frozenset(
             name for _, name in mapping.contacts.fields if existing is None or name in existing
         )
+        # The keys are interned: they are passed to DealSnapshot as keywords, and Python
+        # matches a keyword to a parameter by identity first; a key read from the mapping file
+        # is an equal but distinct string, and matching it by value costs a string comparison
+        # per parameter tried (more than all the rest of building the snapshot).
         self.fields = tuple(
             _FieldReader(
                 f.attribute,
-                _SNAPSHOT_NAMES.get(f.attribute, f.attribute),
+                sys.intern(_SNAPSHOT_NAMES.get(f.attribute, f.attribute)),
                 f.field,
                 _parser(f),
                 ENUMS[f.kind]("unknown") if f.kind in ENUMS else None,
