@@ -24,6 +24,7 @@ from mappings.values import (
     Unreadable,
     label_key,
     match_enum,
+    once_per_text,
     parse_bool,
     parse_date,
     parse_datetime,
@@ -42,6 +43,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "datetime": parse_datetime,
 }
 _ROLE_ORDER = (Role.DECISION_MAKER, Role.APPROVER, Role.INFLUENCER)
+_PICKLIST_KEPT = 256  # distinct values of one picklist read once per plan (a few in practice)
 _SNAPSHOT_NAMES = {"owner": "owner_id"}
 
 
@@ -74,7 +76,7 @@ def _parser(f: FieldMap) -> Callable[[Any], Any]:
     """The value parser of one field map, built once: raises `Unreadable`."""
     if f.kind in ENUMS:
         enum, translation = ENUMS[f.kind], f.translation
-        return lambda value: match_enum(value, enum, translation)
+        return once_per_text(lambda value: match_enum(value, enum, translation), _PICKLIST_KEPT)
     if f.kind == "bool":
         translation = f.translation
 
@@ -141,7 +143,10 @@ class _Plan:
         self.roles_from = c.roles_from
         self.role_field = _unprefixed(c.roles_from, readable)
         self.stance_from = c.stance_from
-        self.stances = c.stances
+        self.stances = stances = c.stances
+        self.stance_of = once_per_text(
+            lambda value: match_enum(value, Stance, stances), _PICKLIST_KEPT
+        )
         self.stance_field = _unprefixed(c.stance_from, readable)
         self.last_contacted = (
             c.last_contacted
@@ -202,7 +207,7 @@ def _stance(plan: _Plan, contact: RawContact, deal_id: str, warnings: list[str])
         return None
     value = contact.fields.get(plan.stance_field) if plan.stance_field is not None else None
     try:
-        return match_enum(value, Stance, plan.stances)
+        return plan.stance_of(value)
     except Unreadable:
         warnings.append(
             _warning(

@@ -127,6 +127,11 @@ def _aware(moment: datetime) -> datetime:
 def parse_datetime(value: Any) -> datetime | None:
     """A UTC datetime from ISO text (with "Z", "+0000", "+00:00" or no offset) or epoch
     milliseconds; a bare date reads as the start of that day UTC."""
+    if type(value) is str and value[10:11] == "T":  # "YYYY-MM-DDThh:mm...": most values
+        try:
+            return _aware(datetime.fromisoformat(value)).astimezone(UTC)
+        except (ValueError, OverflowError):
+            pass  # the full path below says what is wrong
     if _blank(value):
         return None
     parsed = _iso_or_epoch(value)
@@ -138,14 +143,15 @@ def parse_datetime(value: Any) -> datetime | None:
         raise Unreadable("datetime out of range") from None
 
 
-def _once_per_text(parse: Callable[[Any], T]) -> Callable[[Any], T]:
-    """`parse` with each distinct text parsed once (the latest 2,048 kept); other values, and
+def once_per_text(parse: Callable[[Any], T], kept: int = 2048) -> Callable[[Any], T]:
+    """`parse` with each distinct text parsed once (the latest `kept` kept); other values, and
     texts it cannot read, go through `parse` every time.
 
     For dates, which repeat across deals (close dates, project dates, last activity dates): a
-    pipeline has a few hundred distinct ones. Datetimes (created, modified, HubSpot's last
-    contact) are near unique and are not cached: a cache would only hold memory."""
-    by_text = lru_cache(maxsize=2048)(parse)
+    pipeline has a few hundred distinct ones; and for picklist values, which are fewer still.
+    Datetimes (created, modified, HubSpot's last contact) are near unique and are not cached: a
+    cache would only hold memory."""
+    by_text = lru_cache(maxsize=kept)(parse)
 
     def parse_value(value: Any) -> T:
         return by_text(value) if type(value) is str else parse(value)
@@ -153,7 +159,7 @@ def _once_per_text(parse: Callable[[Any], T]) -> Callable[[Any], T]:
     return update_wrapper(parse_value, parse)
 
 
-@_once_per_text
+@once_per_text
 def parse_date(value: Any) -> date | None:
     """A date from "YYYY-MM-DD", or the calendar date of a datetime as the CRM wrote it
     (HubSpot stores date properties as midnight datetimes; epoch milliseconds are UTC)."""
@@ -163,7 +169,7 @@ def parse_date(value: Any) -> date | None:
     return parsed.date() if isinstance(parsed, datetime) else parsed
 
 
-@_once_per_text
+@once_per_text
 def parse_last_contact(value: Any) -> datetime | None:
     """When a person was last contacted. A datetime is taken as is (HubSpot
     `notes_last_contacted`); a bare date (Salesforce `Contact.LastActivityDate`) means "some

@@ -31,6 +31,7 @@ MOMENT = datetime(2026, 11, 27, 4, 13, 37, tzinfo=UTC)
         pytest.param("2026-11-27T04:13:37.000Z", MOMENT, id="iso-z-millis"),
         pytest.param("2026-11-27T13:13:37+09:00", MOMENT, id="iso-offset"),
         pytest.param("2026-11-27T04:13:37", MOMENT, id="no-offset-is-utc"),
+        pytest.param(" 2026-11-27T04:13:37Z\n", MOMENT, id="iso-in-spaces"),
         pytest.param("1795752817000", MOMENT, id="epoch-ms"),
         pytest.param(1795752817000, MOMENT, id="epoch-ms-number"),
         pytest.param("2026-11-27", datetime(2026, 11, 27, tzinfo=UTC), id="date-start-of-day"),
@@ -108,6 +109,8 @@ def test_parse_number(raw: Any, expected: float | None) -> None:
         (parse_datetime, "yesterday"),
         (parse_datetime, "99999999999999999999999"),
         (parse_datetime, float("nan")),
+        (parse_datetime, "2026-11-27T25:13:37Z"),
+        (parse_datetime, "9999-12-31T23:59:59-01:00"),  # past the last UTC datetime
         (parse_date, "2026-13-45"),
         (parse_date, True),
         (parse_bool, "maybe"),
