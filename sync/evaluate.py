@@ -37,7 +37,7 @@ def unmapped_stage_text(
 MAX_KEPT_MESSAGES = 1000  # warnings and errors kept for the run summary; every one is logged
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluated:
     """A deal in dealgate's terms; `evaluation` is None when the deal is in no phase."""
 
