@@ -54,9 +54,6 @@ class PlanChunk:
         self._deals: list[PendingDeal] = []
         self._ids: set[str] = set()
 
-    def __len__(self) -> int:
-        return len(self._deals)
-
     def holds(self, deal_id: str) -> bool:
         """Whether the deal already waits in this chunk (plan the chunk before adding it again)."""
         return deal_id in self._ids
