@@ -36,6 +36,7 @@ from connector.salesforce.auth import (
     initial_session,
     login_for,
 )
+from connector.salesforce.decode import DecodingSalesforce
 from connector.salesforce.errors import map_errors
 from connector.settings import SalesforceSettings
 
@@ -186,13 +187,13 @@ class SalesforceClient:
         if self._sf is None:
             if self._current is None:
                 self._current = self._log_in()
-            self._sf = Salesforce(
+            self._sf = DecodingSalesforce(
                 session_id=self._current.session_id,
                 instance_url=self._current.instance_url,
                 version=self.settings.api_version,
                 session=self.session,
-                # Plain dicts, not the library's default OrderedDict: a page decodes in half the
-                # CPU (json's C decoder builds dicts itself instead of calling a hook per object).
+                # Plain dicts, not the library's default OrderedDict, wherever the library still
+                # decodes itself (its SFType helpers); `DecodingSalesforce` decodes the rest.
                 object_pairs_hook=None,
             )
         return self._sf

@@ -176,3 +176,43 @@ def test_ca_bundle_is_verified_even_when_the_environment_names_another(
     # (the environment itself stays on, for HTTPS_PROXY: tests/connector/salesforce/test_proxy.py)
     applied = sf.session.merge_environment_settings(f"{INSTANCE}/x", {}, None, None, None)
     assert applied["verify"] == str(bundle)
+
+
+def _page(name_json: str) -> str:
+    return (
+        '{"totalSize": 1, "done": true, "records": '
+        f'[{{"attributes": {{"type": "Opportunity"}}, "Id": "006A", "Name": {name_json}}}]}}'
+    )
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        pytest.param(_page('"Tōkyō 案件 \\"A\\""').encode(), 'Tōkyō 案件 "A"', id="plain"),
+        # pydantic-core's parser refuses a lone surrogate, json reads it: read the library's way.
+        pytest.param(_page('"a \\ud800 b"').encode(), "a \ud800 b", id="lone-surrogate"),
+    ],
+)
+def test_query_pages_decode_as_the_library_decodes_them(body: bytes, name: str) -> None:
+    responses.get(QUERY, body=body, content_type="application/json;charset=UTF-8")
+    page = client().query("SELECT Id, Name FROM Opportunity")
+    assert page["records"][0]["Name"] == name
+    assert type(page) is dict and type(page["records"][0]) is dict
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>maintenance</html>",
+        b"",
+        b'{"records": [1, 2]} tail',
+        b"\xef\xbb\xbf" + _page('"BOM"').encode(),  # the library refuses a byte order mark too
+    ],
+)
+def test_an_answer_that_is_not_json_is_a_server_error_after_the_retries(body: bytes) -> None:
+    for _ in range(RetryPolicy().attempts):
+        responses.get(QUERY, body=body, status=200, content_type="application/json;charset=UTF-8")
+    with pytest.raises(ServerError, match="not JSON"):
+        client().query("SELECT Id FROM Opportunity")
