@@ -14,7 +14,10 @@ backwards compatible and keeps the version.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
+from json.encoder import encode_basestring
+from operator import attrgetter
 from typing import Any, TextIO
 
 from gates.results import GateResult, Outcome
@@ -100,6 +103,57 @@ def _deal_head(row: AuditRow) -> dict[str, Any]:
     }
 
 
+class _Texts(dict[str | None, str]):
+    """The JSON text of strings that repeat from deal to deal (stages, owners, currencies, gate
+    ids, phases, ranks), each encoded once; bounded (emptied when full)."""
+
+    LIMIT = 4096
+
+    def __missing__(self, value: str | None) -> str:
+        text = "null" if value is None else encode_basestring(value)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[value] = text
+        return text
+
+
+def _number(value: float | None) -> str:
+    """The JSON text of a number, as `_dump` writes it (a NaN or an infinity is an error)."""
+    if value is None:
+        return "null"
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    return repr(value)
+
+
+_GATE_ID = attrgetter("gate_id")
+
+
+def _head_text(row: AuditRow, texts: _Texts) -> str:
+    """`_dump(_deal_head(row))` without its closing brace, written directly: the values that
+    repeat from deal to deal come from `texts`, and no dict is built."""
+    snapshot, evaluation = row.snapshot, row.evaluation
+    name, close = snapshot.name, snapshot.close_date
+    close_text = "null" if close is None else f'"{close.isoformat()}"'
+    failing = ", ".join(map(texts.__getitem__, map(_GATE_ID, evaluation.failing)))
+    return (
+        f'{{"id": {encode_basestring(snapshot.id)}, '
+        f'"name": {"null" if name is None else encode_basestring(name)}, '
+        f'"pipeline": {texts[snapshot.pipeline]}, "stage": {texts[snapshot.stage]}, '
+        f'"stage_label": {texts[snapshot.stage_label or snapshot.stage]}, '
+        f'"phase": {texts[evaluation.phase]}, "owner_id": {texts[snapshot.owner_id]}, '
+        f'"owner_name": {texts[row.owner_name]}, "amount": {_number(snapshot.amount)}, '
+        f'"currency": {texts[snapshot.currency]}, '
+        f'"close_date": {close_text}, '
+        f'"crm_probability": {_number(_share(snapshot.stage_probability))}, '
+        f'"evidence_score": {_number(_share(evaluation.evidence_score))}, '
+        f'"evidence_probability": {_number(_share(evaluation.evidence_probability))}, '
+        f'"rank": {texts[evaluation.rank]}, "gates_evaluated": {_number(evaluation.evaluated)}, '
+        f'"stage_ahead_of_evidence": {"true" if row.stage_ahead else "false"}, '
+        f'"failing_gates": [{failing}]'
+    )
+
+
 def _gate_object(result: GateResult, language: str) -> dict[str, Any]:
     # Phase and Outcome are StrEnums: json writes them as their string values (and `.value` on
     # an enum costs a Python call per gate).
@@ -145,14 +199,13 @@ class _GateTexts:
     def join(self, results: Sequence[GateResult]) -> str:
         """The JSON texts of `results`, comma-separated: in the common case, where every result
         is known, without a Python-level call per gate."""
-        texts = self._texts
-        ids = [*map(id, results)]
-        try:
-            return ", ".join(map(texts.__getitem__, ids))
-        except KeyError:
-            pass
-        pairs = zip(ids, results, strict=True)
-        return ", ".join([texts.get(key) or self._text(key, result) for key, result in pairs])
+        parts = [*map(self._texts.get, map(id, results))]
+        if None in parts:  # a result not seen before, or seen once (most deals have one)
+            for index, part in enumerate(parts):
+                if part is None:
+                    result = results[index]
+                    parts[index] = self._text(id(result), result)
+        return ", ".join(parts)  # type: ignore[arg-type]  # no None is left
 
     def _text(self, key: int, result: GateResult) -> str:
         seen = self._once.pop(key, None)
@@ -289,6 +342,7 @@ class JsonReport:
         self._first = True
         self._words: Words | None = None
         self._gate_texts = _GateTexts("en")
+        self._texts = _Texts()
 
     def start(self, context: ReportContext) -> None:
         """Write the run's facts and open the `deals` array."""
@@ -307,7 +361,7 @@ class JsonReport:
     def deal(self, row: AuditRow) -> None:
         """Write one deal, on a line of its own."""
         # The text of `_dump(deal_object(row, words))`, with each gate result encoded once.
-        head = _dump(_deal_head(row))[:-1]
+        head = _head_text(row, self._texts)
         gates = self._gate_texts.join(row.evaluation.results)
         findings = _dump(_findings(row, self._words))
         text = f'{head}, "gates": [{gates}], "findings": {findings}}}'

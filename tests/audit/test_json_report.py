@@ -7,6 +7,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from gates.results import GateResult, Outcome
 from gates.snapshot import Phase
 from sync.reports import AuditSummary, RunFacts
@@ -356,6 +358,49 @@ def test_each_streamed_deal_is_exactly_its_deal_object_in_either_language() -> N
         )
         assert budget["outcome"] == "failed"
         assert ("予算" in budget["reasons"][0]) == (language == "ja")
+
+
+@pytest.mark.parametrize(
+    ("changes", "owner_name"),
+    [
+        pytest.param({}, "", id="defaults"),
+        pytest.param(
+            {"name": None, "amount": None, "currency": None, "close_date": None, "pipeline": "P"},
+            "Sato",
+            id="empty-values",
+        ),
+        pytest.param(
+            {"name": '案件 "A"\n\t\\ \u2028 \x00', "amount": 1e21, "currency": "円"},
+            '佐藤 "Taro"\r\n',
+            id="hostile-texts",
+        ),
+        pytest.param({"name": "half \ud800 pair", "amount": 0.1 + 0.2}, "\udfff", id="surrogates"),
+        pytest.param(
+            {"stage_probability": 1 / 3, "amount": -0.0, "stage": "段階"}, "x", id="numbers"
+        ),
+    ],
+)
+def test_a_deal_line_is_its_deal_object_whatever_its_values(
+    changes: dict[str, Any], owner_name: str
+) -> None:
+    """The deal's keys before its gates are written without building an object: the text must
+    be what json writes for every value a CRM can send."""
+    from gates import evaluate_deal, load_catalog
+    from sync.reports.json_report import deal_object
+    from sync.reports.model import AuditRow
+    from tests.gates.builders import NOW, deal
+
+    snapshot = deal(**changes)
+    evaluation = evaluate_deal(snapshot, NOW, load_catalog())
+    assert evaluation is not None
+    rows = [AuditRow(snapshot, evaluation, owner_name)] * 2  # the second from the caches
+    out = io.StringIO()
+    report = JsonReport(out)
+    report.start(context())
+    for r in rows:
+        report.deal(r)
+    lines = [line.rstrip(",") for line in out.getvalue().split("\n")[2:]]
+    assert lines == [json.dumps(deal_object(r), ensure_ascii=False) for r in rows]
 
 
 def test_deals_with_results_of_their_own_never_get_another_deals_gate_text(
