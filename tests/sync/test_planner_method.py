@@ -3,7 +3,6 @@ own field labels, the person named, and why a task is high priority (built-in ca
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from connector.base import Owner, Priority
@@ -68,7 +67,7 @@ def test_an_unqualified_opportunity_gets_only_the_tasks_that_decide_it() -> None
     gates = {c.task.gate_id for c in _plan(bare).creates}
     qualifying = {g.id for g in CATALOG.gates if g.qualifying}
     assert gates == qualifying and "scope_confirmed" not in gates
-    pursued = _plan(replace(bare, qualification=Qualification.PURSUE)).creates
+    pursued = _plan(bare._replace(qualification=Qualification.PURSUE)).creates
     assert {c.task.gate_id for c in pursued} > qualifying - {"qualification_decided"}
     assert "scope_confirmed" in {c.task.gate_id for c in pursued}
 
