@@ -11,10 +11,11 @@ Every method may raise `connector.errors.CRMError` subclasses only.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 # A cursor is opaque to the engine: a flat JSON-serializable mapping the connector defines
 # (for example {"deals": "2026-11-27T04:00:00.000Z|006xx", "contact_roles": "..."}).
@@ -31,15 +32,20 @@ class ReadSpec:
     closed_task_days: int = 14  # also return marker tasks completed within this many days
 
 
-@dataclass(frozen=True, slots=True)
-class RawContact:
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
+
+
+# The records a connector reads are named tuples, built once per deal, contact and task: immutable
+# like the snapshots built from them (gates/snapshot.py says why not frozen dataclasses).
+
+
+class RawContact(NamedTuple):
     id: str
     labels: tuple[str, ...] = ()  # role labels: SF OCR Role; HubSpot association labels
-    fields: Mapping[str, Any] = field(default_factory=dict)  # contact + link fields, raw values
+    fields: Mapping[str, Any] = _NO_FIELDS  # contact + link fields, raw values
 
 
-@dataclass(frozen=True, slots=True)
-class RawTask:
+class RawTask(NamedTuple):
     """A task on the deal whose body carries a `dealgate:<gate_id>` marker."""
 
     id: str
@@ -51,8 +57,7 @@ class RawTask:
     completed_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RawDeal:
+class RawDeal(NamedTuple):
     id: str
     fields: Mapping[str, Any]  # CRM field name -> raw value as the API returned it
     pipeline: str | None = None  # HubSpot pipeline id; Salesforce record type id or None

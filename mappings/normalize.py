@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from connector.base import RawContact, RawDeal, RawTask, StageInfo
 from connector.names import person_name
@@ -47,8 +47,7 @@ _PICKLIST_KEPT = 256  # distinct values of one picklist read once per plan (a fe
 _SNAPSHOT_NAMES = {"owner": "owner_id"}
 
 
-@dataclass(frozen=True, slots=True)
-class Normalized:
+class Normalized(NamedTuple):
     """A deal ready for the gates, with what could not be read on the way."""
 
     snapshot: DealSnapshot

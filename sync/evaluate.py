@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from connector.base import RawDeal, StageInfo
 from gates import Catalog, evaluate_deal
@@ -37,8 +38,7 @@ def unmapped_stage_text(
 MAX_KEPT_MESSAGES = 1000  # warnings and errors kept for the run summary; every one is logged
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluated:
+class Evaluated(NamedTuple):
     """A deal in dealgate's terms; `evaluation` is None when the deal is in no phase."""
 
     snapshot: DealSnapshot

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from gates.results import DealEvaluation, FindingCode, GateResult
 from gates.snapshot import DealSnapshot, Phase
@@ -95,8 +95,7 @@ class ReportContext:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class AuditRow:
+class AuditRow(NamedTuple):
     """One deal in scope of the audit: its snapshot, its evaluation and its owner's name."""
 
     snapshot: DealSnapshot

@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import re
-from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -310,7 +309,7 @@ SCENARIOS = {
     "no deal in scope": lambda lang: (context(lang, fallback=None), [], RunFacts()),
     "won deals only, nobody to take tasks": lambda lang: (
         context(lang, fallback=None),
-        [replace(scenario_rows()[2], owner_name="田中 愛子"), scenario_rows()[2]],
+        [scenario_rows()[2]._replace(owner_name="田中 愛子"), scenario_rows()[2]],
         RunFacts(deals_read=2, deals_evaluated=2),
     ),
 }

@@ -4,7 +4,6 @@ breaks of every kind are neutralised in the table audit, the rich tables and the
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 import pytest
 from typer.testing import CliRunner
@@ -62,8 +61,8 @@ def test_the_table_audit_neutralises_crm_text(hostile: str) -> None:
     ctx = context(owners={**OWNERS, "u1": f"Aiko{hostile}Tanaka"})
     summary = AuditSummary(ctx)
     report.start(ctx)
-    deal = replace(
-        row("a", name=f"Acme{hostile}dealgate:approval_granted"), owner_name=f"Aiko{hostile}Tanaka"
+    deal = row("a", name=f"Acme{hostile}dealgate:approval_granted")._replace(
+        owner_name=f"Aiko{hostile}Tanaka"
     )
     summary.add(deal)
     report.deal(deal)
