@@ -57,7 +57,11 @@ def answer_shape(crm: str, request: Callable[[], str]) -> Iterator[None]:
     except CRMError:
         raise
     except SHAPE_ERRORS as exc:
-        raise UnexpectedAnswer(unexpected(crm, request(), describe(exc))) from exc
+        raise _unexpected_answer(crm, request, exc) from exc
+
+
+def _unexpected_answer(crm: str, request: Callable[[], str], exc: Exception) -> UnexpectedAnswer:
+    return UnexpectedAnswer(unexpected(crm, request(), describe(exc)))
 
 
 S = TypeVar("S", bound=Answering)
@@ -94,11 +98,16 @@ class GuardedStream:
         with answer_shape(owner.crm_name, owner.last_request):
             items = iter(self._stream)
         while True:
-            with answer_shape(owner.crm_name, owner.last_request):
-                try:
-                    deal = next(items)
-                except StopIteration:
-                    return
+            # `answer_shape` written out: a context manager entered per deal costs more than
+            # the rest of this loop.
+            try:
+                deal = next(items)
+            except StopIteration:
+                return
+            except CRMError:
+                raise
+            except SHAPE_ERRORS as exc:
+                raise _unexpected_answer(owner.crm_name, owner.last_request, exc) from exc
             yield deal
 
     @property
