@@ -81,8 +81,8 @@ class Stance(StrEnum):
 # `mappings/` has already parsed every value into its type, and validating it again costs more
 # CPU per deal than reading it. Not frozen dataclasses: those set each field through
 # `object.__setattr__`, and a snapshot of sixty fields cost 7 µs to build that way, against 2 µs
-# for a named tuple (bench/profile_audit.py --steps). Build them with keywords: the field order
-# is not part of the contract.
+# for a named tuple (bench/profile_audit.py --steps). `mappings/normalize.py` builds them in
+# field order; build them with keywords anywhere else: the order is not part of the contract.
 
 
 class KeyContact(NamedTuple):

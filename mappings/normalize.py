@@ -11,7 +11,6 @@ a contact whose labels map to no role is kept with role None and is not a key pe
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -45,6 +44,24 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
 _ROLE_ORDER = (Role.DECISION_MAKER, Role.APPROVER, Role.INFLUENCER)
 _PICKLIST_KEPT = 256  # distinct values of one picklist read once per plan (a few in practice)
 _SNAPSHOT_NAMES = {"owner": "owner_id"}
+# A snapshot is built as a list in field order, then made a tuple: no keyword matching per field.
+_INDEX = {name: index for index, name in enumerate(DealSnapshot._fields)}
+_TEMPLATE = tuple(DealSnapshot._field_defaults.get(name) for name in DealSnapshot._fields)
+_ID, _CRM, _NAME, _PIPELINE, _STAGE, _LABEL, _PHASE, _PROBABILITY, _MODIFIED = (
+    _INDEX[name]
+    for name in (
+        "id",
+        "crm",
+        "name",
+        "pipeline",
+        "stage",
+        "stage_label",
+        "stage_phase",
+        "stage_probability",
+        "modified_at",
+    )
+)
+_CONTACTS, _TASKS, _MAPPED = _INDEX["contacts"], _INDEX["tasks"], _INDEX["mapped"]
 
 
 class Normalized(NamedTuple):
@@ -94,7 +111,7 @@ def _parser(f: FieldMap) -> Callable[[Any], Any]:
 @dataclass(frozen=True, slots=True)
 class _FieldReader:
     attribute: str
-    key: str  # the attribute's name on the snapshot (owner -> owner_id)
+    index: int  # the attribute's position in the snapshot (owner -> owner_id)
     field: str
     parse: Callable[[Any], Any]
     unknown: Any  # what an unreadable value reads as: the enum's `unknown`, else None
@@ -117,14 +134,10 @@ class _Plan:
         readable = frozenset(
             name for _, name in mapping.contacts.fields if existing is None or name in existing
         )
-        # The keys are interned: they are passed to DealSnapshot as keywords, and Python
-        # matches a keyword to a parameter by identity first; a key read from the mapping file
-        # is an equal but distinct string, and matching it by value costs a string comparison
-        # per parameter tried (more than all the rest of building the snapshot).
         self.fields = tuple(
             _FieldReader(
                 f.attribute,
-                sys.intern(_SNAPSHOT_NAMES.get(f.attribute, f.attribute)),
+                _INDEX[_SNAPSHOT_NAMES.get(f.attribute, f.attribute)],
                 f.field,
                 _parser(f),
                 ENUMS[f.kind]("unknown") if f.kind in ENUMS else None,
@@ -258,16 +271,15 @@ def _name(plan: _Plan, contact: RawContact) -> str:
 
 
 def _contact(plan: _Plan, contact: RawContact, deal_id: str, warnings: list[str]) -> KeyContact:
-    last = plan.last_contacted
-    return KeyContact(
-        id=str(contact.id),
-        name=_name(plan, contact),
-        role=_role(plan, contact) if plan.contacts_mapped else None,
-        stance=_stance(plan, contact, deal_id, warnings) if plan.contacts_mapped else None,
-        last_contacted=(
-            _last_contacted(plan, last, contact, deal_id, warnings) if last is not None else None
-        ),
-    )
+    role = stance = last_contacted = None
+    if plan.contacts_mapped:
+        role = _role(plan, contact)
+        stance = _stance(plan, contact, deal_id, warnings)
+    last, last_field = plan.last_contacted, plan.last_field
+    # Most contacts have no last activity: no call for them.
+    if last is not None and last_field is not None and contact.fields.get(last_field) is not None:
+        last_contacted = _last_contacted(plan, last, contact, deal_id, warnings)
+    return KeyContact(str(contact.id), _name(plan, contact), role, stance, last_contacted)
 
 
 def deal_task(task: RawTask) -> DealTask:
@@ -291,17 +303,17 @@ def normalize(
     """The snapshot of `raw` under `mapping`; see `CrmMapping.normalize`."""
     plan = _plan(mapping, existing)
     warnings: list[str] = []
-    values: dict[str, Any] = {}
+    values = [*_TEMPLATE]
     fields = raw.fields
     for reader in plan.fields:
         value = fields.get(reader.field)
         if value is None:
             continue  # most fields of most deals are empty: the fast path
         if reader.text and type(value) is str:
-            values[reader.key] = value  # what parse_text returns, without the call
+            values[reader.index] = value  # what parse_text returns, without the call
             continue
         try:
-            values[reader.key] = reader.parse(value)
+            values[reader.index] = reader.parse(value)
         except Unreadable as exc:
             unknown = reader.unknown
             why, result = (
@@ -310,30 +322,28 @@ def normalize(
                 else (f"cannot read ({exc})", "left empty")
             )
             warnings.append(_warning(raw.id, reader.attribute, value, reader.field, why, result))
-            values[reader.key] = unknown
+            values[reader.index] = unknown
     # The connector's own pipeline and stage win; the mapped fields are the fallback.
-    field_pipeline, field_stage = values.pop("pipeline", None), values.pop("stage", None)
+    field_pipeline, field_stage = values[_PIPELINE], values[_STAGE]
     pipeline = raw.pipeline if raw.pipeline is not None else field_pipeline or None
     stage = raw.stage or field_stage or ""
     known, phase = mapping.stage_phase(pipeline, stage)
     if not known:
         return UnmappedStage(pipeline, stage)
     info = stages.get((pipeline, stage)) or stages.get((None, stage))
-    if values.get("modified_at") is None:
-        values["modified_at"] = raw.modified_at
-    if values.get("name") is None:
-        values.pop("name", None)
-    snapshot = DealSnapshot(
-        **values,
-        id=raw.id,
-        crm=mapping.crm,
-        pipeline=pipeline,
-        stage=stage,
-        stage_label=info.label if info is not None else stage,
-        stage_phase=phase,
-        stage_probability=info.probability if info is not None else None,
-        contacts=tuple(_contact(plan, c, raw.id, warnings) for c in raw.contacts),
-        tasks=tuple(deal_task(t) for t in raw.tasks),
-        mapped=plan.mapped,
-    )
+    if values[_MODIFIED] is None:
+        values[_MODIFIED] = raw.modified_at
+    if values[_NAME] is None:
+        values[_NAME] = ""
+    values[_ID] = raw.id
+    values[_CRM] = mapping.crm
+    values[_PIPELINE] = pipeline
+    values[_STAGE] = stage
+    values[_LABEL] = info.label if info is not None else stage
+    values[_PHASE] = phase
+    values[_PROBABILITY] = info.probability if info is not None else None
+    values[_CONTACTS] = tuple(_contact(plan, c, raw.id, warnings) for c in raw.contacts)
+    values[_TASKS] = tuple(deal_task(t) for t in raw.tasks)
+    values[_MAPPED] = plan.mapped
+    snapshot = DealSnapshot._make(values)
     return Normalized(snapshot, tuple(warnings))
