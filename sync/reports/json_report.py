@@ -166,6 +166,16 @@ def _gate_object(result: GateResult, language: str) -> dict[str, Any]:
     }
 
 
+def _findings_text(row: AuditRow, words: Words | None, texts: _Texts) -> str:
+    """`_dump(_findings(row, words))`, written directly."""
+    parts = [
+        f'{{"code": {texts[f.code]}, "message": '
+        f"{encode_basestring(f.message if words is None else words.finding(f))}}}"
+        for f in row.evaluation.findings
+    ]
+    return f"[{', '.join(parts)}]"
+
+
 def _findings(row: AuditRow, words: Words | None) -> list[dict[str, Any]]:
     return [
         {"code": f.code, "message": f.message if words is None else words.finding(f)}
@@ -363,7 +373,7 @@ class JsonReport:
         # The text of `_dump(deal_object(row, words))`, with each gate result encoded once.
         head = _head_text(row, self._texts)
         gates = self._gate_texts.join(row.evaluation.results)
-        findings = _dump(_findings(row, self._words))
+        findings = _findings_text(row, self._words, self._texts)
         text = f'{head}, "gates": [{gates}], "findings": {findings}}}'
         self._out.write(("\n" if self._first else ",\n") + text)
         self._first = False

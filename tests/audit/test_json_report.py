@@ -360,6 +360,19 @@ def test_each_streamed_deal_is_exactly_its_deal_object_in_either_language() -> N
         assert ("予算" in budget["reasons"][0]) == (language == "ja")
 
 
+def _hostile_team() -> tuple[Any, ...]:
+    from gates.snapshot import Role, Stance
+    from tests.gates.builders import person
+
+    return (
+        person("d1", Role.DECISION_MAKER, Stance.OPPONENT, name='Ann "CFO"\n\\ 反対'),
+        person("a1", Role.APPROVER, Stance.OPPONENT, name="\x00</script>"),
+    )
+
+
+_HOSTILE_TEAM = _hostile_team()
+
+
 @pytest.mark.parametrize(
     ("changes", "owner_name"),
     [
@@ -375,6 +388,9 @@ def test_each_streamed_deal_is_exactly_its_deal_object_in_either_language() -> N
             id="hostile-texts",
         ),
         pytest.param({"name": "half \ud800 pair", "amount": 0.1 + 0.2}, "\udfff", id="surrogates"),
+        pytest.param(
+            {"contacts": _HOSTILE_TEAM, "win_over_plan": None}, "Sato", id="hostile-finding-text"
+        ),
         pytest.param(
             {"stage_probability": 1 / 3, "amount": -0.0, "stage": "段階"}, "x", id="numbers"
         ),
@@ -401,6 +417,7 @@ def test_a_deal_line_is_its_deal_object_whatever_its_values(
         report.deal(r)
     lines = [line.rstrip(",") for line in out.getvalue().split("\n")[2:]]
     assert lines == [json.dumps(deal_object(r), ensure_ascii=False) for r in rows]
+    assert all(json.loads(line)["id"] == snapshot.id for line in lines)
 
 
 def test_deals_with_results_of_their_own_never_get_another_deals_gate_text(
