@@ -173,12 +173,15 @@ def evaluate_deal(
     steps, evaluated = phase_plan.by_mapped.get(mapped) or phase_plan.resolve(mapped)
     failed = [0] * _PHASES
     results: list[GateResult] = []
+    failing: list[GateResult] = []
     append = results.append
     for probe, constant, failures, index in steps:
         if probe is not None:
             reasons = probe(snapshot, now)
             if reasons:
-                append(failures[reasons])
+                result = failures[reasons]
+                append(result)
+                failing.append(result)
                 failed[index] += 1
                 continue
         append(constant)
@@ -194,6 +197,7 @@ def evaluate_deal(
         findings,
         score,
         probability,
+        tuple(failing),  # what `DealEvaluation.of` works out, known here already
         qualified=qualified(snapshot, phase),
         rank=confidence_rank(snapshot, phase),
         evaluated=sum(evaluated),

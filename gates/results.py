@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from gates.reasons import localize
 from gates.snapshot import Phase
@@ -73,20 +73,49 @@ class Finding:
     params: Mapping[str, Any] = field(default_factory=lambda: _NO_PARAMS, compare=False, hash=False)
 
 
-@dataclass(frozen=True, slots=True)
-class DealEvaluation:
+class DealEvaluation(NamedTuple):
+    """One deal's evaluation: a named tuple, built once per deal (gates/snapshot.py says why
+    not a frozen dataclass). Build it with `DealEvaluation.of`, which works out `failing`; a
+    `_replace` of `results` must give the matching `failing` too."""
+
     deal_id: str
     phase: Phase
     results: tuple[GateResult, ...]
     findings: tuple[Finding, ...]
     evidence_score: float | None  # share of evaluated gates passed, 0..1; None if none evaluated
     evidence_probability: float | None  # evidence-based win probability, 0..1
+    # The failed results, in catalog order: worked out once, read by every report and the planner.
+    failing: tuple[GateResult, ...]
     qualified: bool = True  # False: a discovery deal not yet decided "pursue" (few tasks only)
     rank: str | None = None  # 確度 rank A-D from the course's milestones (gates/rank.py)
     evaluated: int = 0  # how many gates were evaluated (passed or failed)
-    # The failed results, in catalog order: worked out once, read by every report and the planner.
-    failing: tuple[GateResult, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def of(
+        cls,
+        deal_id: str,
+        phase: Phase,
+        results: tuple[GateResult, ...],
+        findings: tuple[Finding, ...],
+        evidence_score: float | None,
+        evidence_probability: float | None,
+        *,
+        qualified: bool = True,
+        rank: str | None = None,
+        evaluated: int = 0,
+    ) -> DealEvaluation:
+        """The evaluation with these results, `failing` worked out from them."""
         failed = Outcome.FAILED
-        object.__setattr__(self, "failing", tuple(r for r in self.results if r.outcome is failed))
+        failing = tuple(r for r in results if r.outcome is failed)
+        return cls(
+            deal_id,
+            phase,
+            results,
+            findings,
+            evidence_score,
+            evidence_probability,
+            failing,
+            qualified,
+            rank,
+            evaluated,
+        )

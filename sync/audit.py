@@ -20,7 +20,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -216,7 +215,7 @@ def _with_owner_finding(
     if not failing or resolve_owner(item.snapshot.owner_id, owners, fallback) is not None:
         return evaluation
     finding = no_owner_finding(item.snapshot.owner_id, failing, planned=True)
-    return replace(evaluation, findings=(*evaluation.findings, finding))
+    return evaluation._replace(findings=(*evaluation.findings, finding))
 
 
 def run_audit(

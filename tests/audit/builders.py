@@ -76,7 +76,7 @@ def row(
         currency=currency,
         close_date=date(2026, 12, 31),
     )
-    evaluation = DealEvaluation(
+    evaluation = DealEvaluation.of(
         deal_id=deal_id,
         phase=phase,
         results=tuple(results),

@@ -166,7 +166,7 @@ def scenario_rows() -> list[AuditRow]:
     assert {f.code for f in findings} == set(FindingCode)
     first = AuditRow(
         findings_deal,
-        DealEvaluation("d1", Phase.DECISION, results, findings, 0.34, 0.2),
+        DealEvaluation.of("d1", Phase.DECISION, results, findings, 0.34, 0.2),
         "佐藤 健",
     )
     assert set(REASON_SAMPLES) == set(CODES), "every reason code needs a sample"
@@ -185,7 +185,7 @@ def scenario_rows() -> list[AuditRow]:
             stage_label="Proposal/Price Quote",
             pipeline="default",
         ),
-        DealEvaluation("d2", Phase.DEFINE, (*many, not_evaluated), (), 0.1, 0.05),
+        DealEvaluation.of("d2", Phase.DEFINE, (*many, not_evaluated), (), 0.1, 0.05),
         "田中 愛子",
     )
     won = AuditRow(
@@ -198,7 +198,7 @@ def scenario_rows() -> list[AuditRow]:
             currency=None,
             stage_label="Closed Won",
         ),
-        DealEvaluation("d3", Phase.DELIVERY, (passed("invoice_sent"),), (), 1.0, None),
+        DealEvaluation.of("d3", Phase.DELIVERY, (passed("invoice_sent"),), (), 1.0, None),
         "",
     )
     return [first, second, won]

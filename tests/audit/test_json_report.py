@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -441,10 +440,19 @@ def test_deals_with_results_of_their_own_never_get_another_deals_gate_text(
             "decision_process_known", Phase.DISCOVERY, Outcome.FAILED, (f"reason of d{n}",)
         )
         results = (*shared.evaluation.results, own_result)[n % 2 :]
-        deal = AuditRow(own.snapshot, replace(own.evaluation, results=results), "Sato")
+        failing = tuple(r for r in results if r.failed)
+        evaluation = own.evaluation._replace(results=results, failing=failing)
+        deal = AuditRow(own.snapshot, evaluation, "Sato")
         report.deal(deal)
         expected.append(json.dumps(deal_object(deal), ensure_ascii=False))
-        del deal, own, own_result, results  # their ids are free for the next deal's objects
+        del (
+            deal,
+            own,
+            own_result,
+            results,
+            evaluation,
+            failing,
+        )  # their ids are free for the next deal's objects
     lines = [line.rstrip(",") for line in out.getvalue().split("\n")[2:]]
     assert lines == expected
     assert all(f"reason of d{n}" in line for n, line in enumerate(lines))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from gates import Catalog, evaluate_deal, load_catalog, resolve_phase
 from gates.attributes import ATTRIBUTE_TYPES, STANDARD_ATTRIBUTES
 from gates.phases import checked_phases
-from gates.results import Outcome
+from gates.results import DealEvaluation, Outcome
 from gates.snapshot import (
     ApprovalStatus,
     BudgetStatus,
@@ -115,6 +115,9 @@ def test_evaluation_never_raises_and_is_consistent(
         assert (result.outcome is Outcome.PASSED) == (result.reasons == ())
         ongoing = CATALOG.get(result.gate_id).ongoing
         assert result.skipped_phase == (result.phase is not phase and not ongoing)
+    # the failing gates every report and the planner read: the failed results, in order
+    assert evaluation.failing == tuple(r for r in evaluation.results if r.failed)
+    assert evaluation.failing == DealEvaluation.of(*evaluation[:6]).failing
     for value in (evaluation.evidence_score, evaluation.evidence_probability):
         assert value is None or 0.0 <= value <= 1.0
 

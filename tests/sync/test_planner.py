@@ -92,7 +92,7 @@ def deal(
     snoozes: tuple[Snooze, ...] = (),
     in_scope: bool = True,
 ) -> DealState:
-    evaluation = DealEvaluation("d1", Phase.DEFINE, results, (), None, None)
+    evaluation = DealEvaluation.of("d1", Phase.DEFINE, results, (), None, None)
     return DealState(
         "d1", "Acme renewal", owner, evaluation if in_scope else None, tasks, ledger, snoozes
     )
@@ -320,7 +320,9 @@ def test_resolve_owner(owner_id: str | None, fallback: str | None, expected: str
 def _offer(quota: OwnerQuota, owner: str, gate_id: str, deal_id: str, skipped: bool) -> None:
     state = DealState(
         deal_id, deal_id, owner,
-        DealEvaluation(deal_id, Phase.DECISION, (res(gate_id, skipped=skipped),), (), None, None),
+        DealEvaluation.of(
+            deal_id, Phase.DECISION, (res(gate_id, skipped=skipped),), (), None, None
+        ),
     )  # fmt: skip
     for create in plan_deal(state, ctx()).creates:
         quota.offer(create)
@@ -365,7 +367,7 @@ def test_catalog_order_breaks_ties_within_a_phase() -> None:
 
 
 def _won(*tasks: DealTask, phase: Phase = Phase.DELIVERY) -> DealState:
-    evaluation = DealEvaluation("d1", phase, (), (), None, None)
+    evaluation = DealEvaluation.of("d1", phase, (), (), None, None)
     return DealState("d1", "Acme renewal", "u1", evaluation, tasks, (), ())
 
 

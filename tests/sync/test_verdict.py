@@ -44,8 +44,8 @@ def result(gate: str, outcome: Outcome, phase: Phase, skipped: bool = False) -> 
 def evaluation(*results: GateResult, findings: tuple[Finding, ...] = ()) -> DealEvaluation:
     passed = sum(r.outcome is Outcome.PASSED for r in results)
     judged = sum(r.outcome is not Outcome.NOT_EVALUATED for r in results)
-    return DealEvaluation("d1", Phase.DEFINE, results, findings,
-                          passed / judged if judged else None, None)  # fmt: skip
+    return DealEvaluation.of("d1", Phase.DEFINE, results, findings,
+                             passed / judged if judged else None, None)  # fmt: skip
 
 
 def test_a_skipped_step_comes_first_and_titles_stay_on_one_line() -> None:
