@@ -33,8 +33,8 @@ def child_page(record: Mapping[str, Any], relationship: str) -> tuple[list[Any],
     """The child rows a record carries for `relationship`, and the URL of the next child page
     when Salesforce truncated the set (`done: false`)."""
     nested = record.get(relationship)
-    if not isinstance(nested, Mapping):
-        return [], None
+    if nested is None or (type(nested) is not dict and not isinstance(nested, Mapping)):
+        return [], None  # none: the common case, answered before the (slower) ABC check
     rows = list(nested.get("records") or [])
     next_url = None if nested.get("done", True) else nested.get("nextRecordsUrl")
     return rows, (str(next_url) if next_url else None)

@@ -226,7 +226,7 @@ class AuditSummary:
         deal_phase = evaluation.phase
         failing = row.failing
         skipped = tuple(r for r in failing if r.skipped_phase)
-        stage_ahead = bool(skipped) or row.stage_ahead
+        stage_ahead = bool(skipped) or row.inflated
         self.deals += 1
         self.failing_deals += bool(failing)
         self.failing_results += len(failing)
