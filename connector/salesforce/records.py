@@ -79,19 +79,25 @@ def _nested(record: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 def raw_contact(row: Mapping[str, Any], spec: ReadSpec) -> RawContact:
     """One contact role: the role label, the link fields and the contact's fields, unprefixed."""
     role = row.get("Role")
-    fields: dict[str, Any] = {name: row[name] for name in spec.role_fields if name in row}
     contact = row.get("Contact")
+    fields: dict[str, Any]
     if type(contact) is dict:  # as JSON decodes it: what the query asked for, and `attributes`
-        fields.update(contact)
+        fields = contact.copy()
         fields.pop("attributes", None)
-    elif isinstance(contact, Mapping):
-        for name in (*CONTACT_ALWAYS, *spec.contact_fields):
-            if name in contact:
-                fields[name] = contact[name]
+    else:
+        fields = {}
+        if isinstance(contact, Mapping):
+            for name in (*CONTACT_ALWAYS, *spec.contact_fields):
+                if name in contact:
+                    fields[name] = contact[name]
+    for name in spec.role_fields:  # link fields; the contact's own win a name both have
+        if name in row and name not in fields:
+            fields[name] = row[name]
+    contact_id = row.get("ContactId")
     return RawContact(
-        id=str(row.get("ContactId") or ""),
-        labels=(str(role),) if role else (),
-        fields=fields,
+        contact_id if type(contact_id) is str else str(contact_id or ""),
+        (role if type(role) is str else str(role),) if role else (),
+        fields,
     )
 
 
