@@ -188,7 +188,7 @@ def evaluate_deal(
     final = tuple(results)
     score, probability = forecast_counts(phase, evaluated, failed)
     # Only failures of an earlier phase make the deal "ahead of its evidence".
-    skipped = skipped_failures(final) if any(failed[: phase_plan.order]) else ()
+    skipped = skipped_failures(failing) if any(failed[: phase_plan.order]) else ()
     findings = deal_findings(snapshot, phase, final, now, skipped=skipped)
     return DealEvaluation(
         snapshot.id,

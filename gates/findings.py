@@ -74,18 +74,17 @@ def _close_date_passed(closed: date) -> Finding:
 
 
 def _opponents(snapshot: DealSnapshot) -> Finding | None:
-    people = tuple(
-        (c.role, c.name or c.id)
-        for c in snapshot.contacts
-        if c.stance is _OPPONENT and c.role in _SIGNERS and c.role is not None
-    )
+    people: list[tuple[Role, str]] = []
+    for c in snapshot.contacts:  # a plain loop: most deals have no opponent, and no generator
+        if c.stance is _OPPONENT and c.role in _SIGNERS and c.role is not None:
+            people.append((c.role, c.name or c.id))
     if not people:
         return None
     names = [f"{ROLE_NAMES[role]} {name} ({role.value})" for role, name in people]
     return Finding(
         FindingCode.OPPONENT_KEY_PERSON,
         f"opponent (×) without a counter-plan: {', '.join(names)}",
-        {"people": people},
+        {"people": tuple(people)},
     )
 
 
