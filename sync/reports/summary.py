@@ -268,8 +268,15 @@ class AuditSummary:
                     evaluation.evidence_probability,
                 )
                 key = (evaluation.phase, snapshot.currency)
-                self.forecast.setdefault(key, Forecast()).add(*args)
-                owner.forecast.setdefault(snapshot.currency, Forecast()).add(*args)
+                # get, then create: setdefault(key, Forecast()) builds a Forecast every time
+                cell = self.forecast.get(key)
+                if cell is None:
+                    cell = self.forecast[key] = Forecast()
+                cell.add(*args)
+                cell = owner.forecast.get(snapshot.currency)
+                if cell is None:
+                    cell = owner.forecast[snapshot.currency] = Forecast()
+                cell.add(*args)
 
         if stage_ahead:
             self.flagged_total += 1
