@@ -12,7 +12,7 @@ cycle makes again from the CRM.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gates.results import DealEvaluation
 from gates.snapshot import DealTask
@@ -22,8 +22,7 @@ from sync.planner import DealPlan, DealState, PlanContext, plan_deal
 CHUNK_SIZE = 200  # deals planned together; bounded memory, one lookup and one commit per chunk
 
 
-@dataclass(frozen=True, slots=True)
-class PendingDeal:
+class PendingDeal(NamedTuple):
     """A deal waiting in a chunk: what its plan needs besides the state's ledger and snoozes."""
 
     deal_id: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -413,9 +413,7 @@ def test_cap_leaves_room_only_for_what_the_owner_did_not_receive_in_the_window()
 
 
 def test_tasks_of_a_gate_no_longer_in_force_are_completed() -> None:
-    state = replace(
-        deal(res("budget_confirmed", "passed"), tasks=(task("t1", "approval_granted"),)),
-        gates_in_force=frozenset({"budget_confirmed"}),
-    )
+    state = deal(res("budget_confirmed", "passed"), tasks=(task("t1", "approval_granted"),))
+    state = state._replace(gates_in_force=frozenset({"budget_confirmed"}))
     plan = plan_deal(state, ctx())
     assert [(c.task.task_id, c.reason) for c in plan.completes] == [("t1", "gate_off")]
