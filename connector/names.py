@@ -25,8 +25,9 @@ def _is_cjk(text: str) -> bool:
 def person_name(given: str | None, family: str | None) -> str:
     """`given family`, or `family given` when the name is written in CJK script."""
     g, f = (given or "").strip(), (family or "").strip()
-    parts = (f, g) if _is_cjk(g + f) else (g, f)
-    return " ".join(p for p in parts if p)
+    if not (g and f):
+        return g or f
+    return f"{f} {g}" if _is_cjk(g) or _is_cjk(f) else f"{g} {f}"
 
 
 def name_orders(name: str) -> set[str]:

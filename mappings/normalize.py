@@ -146,6 +146,10 @@ class _Plan:
             for f in mapping.fields
             if f.attribute in self.mapped
         )
+        # The readers split by kind and unpacked from tuples: a text value is most often taken
+        # as it is, and the loop over forty-odd fields runs for every deal.
+        self.texts = tuple((r.field, r.index, r) for r in self.fields if r.text)
+        self.parsed = tuple((r.field, r.index, r.parse, r) for r in self.fields if not r.text)
         c = mapping.contacts
         self.names = tuple(
             name for name in (_unprefixed(n, readable) for n in c.name) if name is not None
@@ -294,6 +298,21 @@ def deal_task(task: RawTask) -> DealTask:
     )
 
 
+def _read(raw: RawDeal, reader: _FieldReader, value: Any, warnings: list[str]) -> Any:
+    """`reader.parse(value)`, or what an unreadable value reads as, with its warning."""
+    try:
+        return reader.parse(value)
+    except Unreadable as exc:
+        unknown = reader.unknown
+        why, result = (
+            ("unknown value", "read as unknown")
+            if unknown is not None
+            else (f"cannot read ({exc})", "left empty")
+        )
+        warnings.append(_warning(raw.id, reader.attribute, value, reader.field, why, result))
+        return unknown
+
+
 def normalize(
     mapping: CrmMapping,
     raw: RawDeal,
@@ -304,25 +323,19 @@ def normalize(
     plan = _plan(mapping, existing)
     warnings: list[str] = []
     values = [*_TEMPLATE]
-    fields = raw.fields
-    for reader in plan.fields:
-        value = fields.get(reader.field)
-        if value is None:
-            continue  # most fields of most deals are empty: the fast path
-        if reader.text and type(value) is str:
-            values[reader.index] = value  # what parse_text returns, without the call
-            continue
-        try:
-            values[reader.index] = reader.parse(value)
-        except Unreadable as exc:
-            unknown = reader.unknown
-            why, result = (
-                ("unknown value", "read as unknown")
-                if unknown is not None
-                else (f"cannot read ({exc})", "left empty")
-            )
-            warnings.append(_warning(raw.id, reader.attribute, value, reader.field, why, result))
-            values[reader.index] = unknown
+    get = raw.fields.get
+    for field, index, reader in plan.texts:
+        value = get(field)
+        if value is not None:  # most fields of most deals are empty: the fast path
+            # a string is what parse_text returns, taken without the call
+            values[index] = value if type(value) is str else _read(raw, reader, value, warnings)
+    for field, index, parse, reader in plan.parsed:
+        value = get(field)
+        if value is not None:
+            try:
+                values[index] = parse(value)
+            except Unreadable:
+                values[index] = _read(raw, reader, value, warnings)
     # The connector's own pipeline and stage win; the mapped fields are the fallback.
     field_pipeline, field_stage = values[_PIPELINE], values[_STAGE]
     pipeline = raw.pipeline if raw.pipeline is not None else field_pipeline or None
