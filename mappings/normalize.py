@@ -355,8 +355,9 @@ def normalize(
     values[_LABEL] = info.label if info is not None else stage
     values[_PHASE] = phase
     values[_PROBABILITY] = info.probability if info is not None else None
-    values[_CONTACTS] = tuple(_contact(plan, c, raw.id, warnings) for c in raw.contacts)
-    values[_TASKS] = tuple(deal_task(t) for t in raw.tasks)
+    # Lists made tuples, not generators: a generator costs a frame switch per item.
+    values[_CONTACTS] = tuple([_contact(plan, c, raw.id, warnings) for c in raw.contacts])
+    values[_TASKS] = tuple([deal_task(t) for t in raw.tasks]) if raw.tasks else ()
     values[_MAPPED] = plan.mapped
     snapshot = DealSnapshot._make(values)
     return Normalized(snapshot, tuple(warnings))

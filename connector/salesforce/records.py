@@ -126,8 +126,9 @@ def raw_deal(
     """An Opportunity row with its complete child sets as a RawDeal. `pipeline` is the record
     type when the spec selects RecordTypeId, else None (stages are org-wide)."""
     fields = flatten(record)
-    contacts = tuple(raw_contact(row, spec) for row in roles if row.get("ContactId"))
-    marked = (raw_task(row) for row in tasks)
+    # Lists made tuples, not generators: a generator costs a frame switch per item.
+    contacts = tuple([raw_contact(row, spec) for row in roles if row.get("ContactId")])
+    marked = [raw_task(row) for row in tasks]
     record_type = fields.get("RecordTypeId")
     return RawDeal(
         id=str(record["Id"]),
@@ -135,6 +136,6 @@ def raw_deal(
         pipeline=str(record_type) if record_type else None,
         stage=str(record.get("StageName") or ""),
         contacts=contacts,
-        tasks=tuple(task for task in marked if task is not None),
+        tasks=tuple([task for task in marked if task is not None]),
         modified_at=parse_datetime(record.get("SystemModstamp")),
     )
