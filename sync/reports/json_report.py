@@ -126,6 +126,11 @@ def _number(value: float | None) -> str:
     return repr(value)
 
 
+def _share_text(value: float | None) -> str:
+    """`_number(_share(value))`, in one call."""
+    return "null" if value is None else _number(round(value, 4))
+
+
 _GATE_ID = attrgetter("gate_id")
 
 
@@ -145,9 +150,9 @@ def _head_text(row: AuditRow, texts: _Texts) -> str:
         f'"owner_name": {texts[row.owner_name]}, "amount": {_number(snapshot.amount)}, '
         f'"currency": {texts[snapshot.currency]}, '
         f'"close_date": {close_text}, '
-        f'"crm_probability": {_number(_share(snapshot.stage_probability))}, '
-        f'"evidence_score": {_number(_share(evaluation.evidence_score))}, '
-        f'"evidence_probability": {_number(_share(evaluation.evidence_probability))}, '
+        f'"crm_probability": {_share_text(snapshot.stage_probability)}, '
+        f'"evidence_score": {_share_text(evaluation.evidence_score)}, '
+        f'"evidence_probability": {_share_text(evaluation.evidence_probability)}, '
         f'"rank": {texts[evaluation.rank]}, "gates_evaluated": {_number(evaluation.evaluated)}, '
         f'"stage_ahead_of_evidence": {"true" if row.stage_ahead else "false"}, '
         f'"failing_gates": [{failing}]'
@@ -374,8 +379,8 @@ class JsonReport:
         head = _head_text(row, self._texts)
         gates = self._gate_texts.join(row.evaluation.results)
         findings = _findings_text(row, self._words, self._texts)
-        text = f'{head}, "gates": [{gates}], "findings": {findings}}}'
-        self._out.write(("\n" if self._first else ",\n") + text)
+        separator = "\n" if self._first else ",\n"
+        self._out.write(f'{separator}{head}, "gates": [{gates}], "findings": {findings}}}')
         self._first = False
 
     def finish(self, summary: AuditSummary) -> None:
