@@ -25,6 +25,10 @@ from connector.salesforce import soql
 from connector.salesforce.client import SalesforceClient, checked_page
 from connector.salesforce.records import child_page, raw_deal, raw_task
 
+# An Opportunity row with its complete contact roles and tasks, as read: turned into a RawDeal by
+# the consumer, just before it maps it (its fields are still in the CPU's caches then).
+_Row = tuple[Mapping[str, Any], list[Any], list[Any]]
+
 
 @dataclass
 class SalesforceDealStream:
@@ -67,17 +71,18 @@ class DealReader:
     ) -> Iterator[RawDeal]:
         """The deals a deal query returns, each with its complete contact roles and tasks.
         The next page is read ahead while the caller works on this one (`connector.readahead`)."""
-        for page in read_ahead(self._pages(spec, query, include_deleted)):
-            yield from page
+        for page in read_ahead(self._pages(query, include_deleted)):
+            for record, roles, tasks in page:
+                yield raw_deal(record, roles, tasks, spec)
 
-    def _pages(self, spec: ReadSpec, query: str, include_deleted: bool) -> Iterator[list[RawDeal]]:
+    def _pages(self, query: str, include_deleted: bool) -> Iterator[list[_Row]]:
         for page in self.client.pages(query, include_deleted=include_deleted):
-            deals: list[RawDeal] = []
+            rows: list[_Row] = []
             for record in page.get("records") or []:
                 roles = self._children(record, soql.CONTACT_ROLES)
                 tasks = self._children(record, soql.TASKS)
-                deals.append(raw_deal(record, roles, tasks, spec))
-            yield deals
+                rows.append((record, roles, tasks))
+            yield rows
 
     def deals_by_id(self, spec: ReadSpec, ids: Sequence[str]) -> Iterator[RawDeal]:
         """Deals by id, in as few queries as the URL length allows."""
