@@ -155,7 +155,9 @@ class _Plan:
             name for name in (_unprefixed(n, readable) for n in c.name) if name is not None
         )
         self.contacts_mapped = "contacts" in self.mapped
-        self.roles = c.roles
+        self.roles = roles = c.roles
+        # A role label's key is a regex substitution: each distinct label is keyed once.
+        self.role_of = once_per_text(lambda label: roles.get(label_key(label)), _PICKLIST_KEPT)
         self.roles_from = c.roles_from
         self.role_field = _unprefixed(c.roles_from, readable)
         self.stance_from = c.stance_from
@@ -196,11 +198,11 @@ def _role(plan: _Plan, contact: RawContact) -> Role | None:
         labels = (value,) if value is not None else contact.labels
     if len(labels) == 1:  # one role label or field value: the common case
         label = labels[0]
-        return plan.roles.get(label_key(label)) if isinstance(label, str) else None
+        return plan.role_of(label) if isinstance(label, str) else None
     found = set()
     for label in labels:
         if isinstance(label, str):
-            role = plan.roles.get(label_key(label))
+            role = plan.role_of(label)
             if role is not None:
                 found.add(role)
     if len(found) <= 1:
