@@ -35,8 +35,10 @@ _SINGLE_THREADED = {
     )
     for count in (0, 1)
 }
-# Findings repeat across deals (same close date, same skipped gates): built once, kept.
-_MAX_KEPT = 4096
+# Findings repeat across deals (same close date, same skipped gates): built once, kept. The
+# common ones come early: at 30,000 deals 1,024 kept answer 62% of the stage-ahead findings and
+# 4,096 answer 71%, for 3 MB more held to the end of the run.
+_MAX_KEPT = 1024
 _close_date_findings: dict[date, Finding] = {}
 _stage_ahead_findings: dict[tuple[Phase, tuple[str, ...]], Finding] = {}
 
