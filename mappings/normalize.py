@@ -155,7 +155,7 @@ class _Plan:
             name for name in (_unprefixed(n, readable) for n in c.name) if name is not None
         )
         self.contacts_mapped = "contacts" in self.mapped
-        self.roles = roles = c.roles
+        roles = c.roles
         # A role label's key is a regex substitution: each distinct label is keyed once.
         self.role_of = once_per_text(lambda label: roles.get(label_key(label)), _PICKLIST_KEPT)
         self.roles_from = c.roles_from
