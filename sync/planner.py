@@ -44,6 +44,7 @@ from gates.phases import PHASE_ORDER
 from gates.results import DealEvaluation, Finding, FindingCode, GateResult, Outcome
 from gates.snapshot import SELLING_PHASES, WON_PHASES, DealTask, Phase
 from state.base import LedgerEntry, Snooze, TaskState
+from sync.causes import shared_causes
 from sync.config import TasksSettings
 from sync.texts import GateWording, task_body, task_subject
 
@@ -185,63 +186,6 @@ def resolve_owner(
 def priority_rank(result: GateResult, catalog_index: int) -> tuple[int, int, int]:
     """Sort key of a new task, lower first."""
     return (0 if result.skipped_phase else 1, PHASE_ORDER[result.phase], catalog_index)
-
-
-def _empty_field(result: GateResult) -> str | None:
-    """The attribute when the gate's one and only reason is that this field is empty."""
-    if len(result.reasons) != 1:
-        return None
-    reason = result.reasons[0]
-    if getattr(reason, "code", None) != "not_set":
-        return None
-    attribute = reason.params.get("attribute")  # type: ignore[attr-defined]
-    return attribute if isinstance(attribute, str) else None
-
-
-def _not_set(result: GateResult) -> tuple[str, ...]:
-    """The attributes the result's reasons name as not set, in order."""
-    found: list[str] = []
-    for reason in result.reasons:
-        if getattr(reason, "code", None) == "not_set":
-            attribute = reason.params.get("attribute")  # type: ignore[attr-defined]
-            if isinstance(attribute, str):
-                found.append(attribute)
-    return tuple(found)
-
-
-_Causes = tuple[GateResult, str | None, tuple[str, ...]]
-_CAUSES: dict[int, _Causes] = {}
-_CAUSES_KEPT = 4096
-
-
-def _causes(result: GateResult) -> _Causes:
-    """(result, `_empty_field`, `_not_set`) of a failed result, worked out once per result object:
-    evaluation shares one object per gate and reason set, so a cycle meets a few thousand. The
-    entry keeps its result alive, so its id is not reused while the entry exists; bounded."""
-    found = _CAUSES.get(id(result))
-    if found is None or found[0] is not result:
-        found = (result, _empty_field(result), _not_set(result))
-        if len(_CAUSES) >= _CAUSES_KEPT:
-            _CAUSES.clear()
-        _CAUSES[id(result)] = found
-    return found
-
-
-def shared_causes(results: Sequence[GateResult]) -> dict[str, str]:
-    """gate id -> the id of the earlier failing gate whose task covers it: the gate fails only
-    because one field is empty, and that earlier gate names the same empty field."""
-    covered: dict[str, str] = {}
-    empty_by: dict[str, str] = {}  # attribute -> first failing gate naming it as not set
-    for result in results:
-        if result.outcome is not Outcome.FAILED:
-            continue
-        _, only, not_set = _causes(result)
-        if only is not None and only in empty_by:
-            covered[result.gate_id] = empty_by[only]
-            continue
-        for attribute in not_set:
-            empty_by.setdefault(attribute, result.gate_id)
-    return covered
 
 
 def _reconcile_ledger(
