@@ -22,35 +22,6 @@ def _empty_field(result: GateResult) -> str | None:
     return attribute if isinstance(attribute, str) else None
 
 
-def _not_set(result: GateResult) -> tuple[str, ...]:
-    """The attributes the result's reasons name as not set, in order."""
-    found: list[str] = []
-    for reason in result.reasons:
-        if getattr(reason, "code", None) == "not_set":
-            attribute = reason.params.get("attribute")  # type: ignore[attr-defined]
-            if isinstance(attribute, str):
-                found.append(attribute)
-    return tuple(found)
-
-
-_Causes = tuple[GateResult, str | None, tuple[str, ...]]
-_CAUSES: dict[int, _Causes] = {}
-_CAUSES_KEPT = 4096
-
-
-def _causes(result: GateResult) -> _Causes:
-    """(result, `_empty_field`, `_not_set`) of a failed result, worked out once per result object:
-    evaluation shares one object per gate and reason set, so a cycle meets a few thousand. The
-    entry keeps its result alive, so its id is not reused while the entry exists; bounded."""
-    found = _CAUSES.get(id(result))
-    if found is None or found[0] is not result:
-        found = (result, _empty_field(result), _not_set(result))
-        if len(_CAUSES) >= _CAUSES_KEPT:
-            _CAUSES.clear()
-        _CAUSES[id(result)] = found
-    return found
-
-
 def shared_causes(results: Sequence[GateResult]) -> dict[str, str]:
     """gate id -> the id of the earlier failing gate whose task covers it: the gate fails only
     because one field is empty, and that earlier gate names the same empty field."""
@@ -59,10 +30,13 @@ def shared_causes(results: Sequence[GateResult]) -> dict[str, str]:
     for result in results:
         if result.outcome is not Outcome.FAILED:
             continue
-        _, only, not_set = _causes(result)
+        only = _empty_field(result)
         if only is not None and only in empty_by:
             covered[result.gate_id] = empty_by[only]
             continue
-        for attribute in not_set:
-            empty_by.setdefault(attribute, result.gate_id)
+        for reason in result.reasons:
+            if getattr(reason, "code", None) == "not_set":
+                attribute = reason.params.get("attribute")  # type: ignore[attr-defined]
+                if isinstance(attribute, str):
+                    empty_by.setdefault(attribute, result.gate_id)
     return covered
