@@ -93,7 +93,9 @@ def deal(
 
 
 @dataclass
-class _Stream:
+class MemoryStream:
+    """Deals held in memory as a `DealStream`: an empty cursor, nothing deleted."""
+
     deals: Sequence[RawDeal]
 
     def __iter__(self) -> Iterator[RawDeal]:
@@ -143,7 +145,7 @@ class MemoryConnector:
     def read_all(self, spec: ReadSpec) -> DealStream:
         self.calls.append("read_all")
         self.specs.append(spec)
-        return _Stream(self.deals)
+        return MemoryStream(self.deals)
 
     def read_changed(self, spec: ReadSpec, since: Cursor) -> DealStream:
         raise AssertionError("an audit reads every deal, never changes only")

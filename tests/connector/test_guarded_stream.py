@@ -3,17 +3,21 @@ request, deal by deal; the consumer's own errors, and CRM errors, pass through u
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import pytest
 
 from connector.answers import GuardedStream
-from connector.base import Cursor, RawDeal
+from connector.base import RawDeal
 from connector.errors import RateLimited, UnexpectedAnswer
+from tests.audit.memory import MemoryStream
 
 
-class _Stream:
+class _Stream(MemoryStream):
+    """Three deals, the read failing with `error` at deal `fail_at`."""
+
     def __init__(self, fail_at: int, error: Exception) -> None:
+        super().__init__(())
         self.fail_at, self.error = fail_at, error
 
     def __iter__(self) -> Iterator[RawDeal]:
@@ -21,14 +25,6 @@ class _Stream:
             if n == self.fail_at:
                 raise self.error
             yield RawDeal(id=f"d{n}", fields={})
-
-    @property
-    def cursor(self) -> Cursor:
-        return {}
-
-    @property
-    def deleted_ids(self) -> Sequence[str]:
-        return ()
 
 
 class _Owner:
