@@ -14,13 +14,14 @@ from gates.probes import (
     Reasons,
     contact_name,
     flag_probe,
+    has_role,
     kept,
     no_role_reasons,
     placeholder_reasons,
     register,
 )
 from gates.reasons import Reason
-from gates.snapshot import DealSnapshot, KeyContact, Role
+from gates.snapshot import DealSnapshot, KeyContact
 from gates.spec import (
     KeyPersonContactedParams,
     KeyPersonMetParams,
@@ -32,14 +33,6 @@ from gates.spec import (
 # -- contact kinds --------------------------------------------------------------------------
 
 
-def _has_role(contacts: tuple[KeyContact, ...], role: Role) -> bool:
-    # A plain loop, not any(...): no generator per call on this hot path.
-    for contact in contacts:  # noqa: SIM110
-        if contact.role is role:
-            return True
-    return False
-
-
 @register("role_present")
 def role_present(gate: Gate) -> Probe:
     """Passes when a contact with `role` is on the deal."""
@@ -48,7 +41,7 @@ def role_present(gate: Gate) -> Probe:
 
     def probe(snapshot: DealSnapshot, now: datetime) -> Reasons:
         contacts = snapshot.contacts
-        if _has_role(contacts, role):
+        if has_role(contacts, role):
             return PASS
         return absent(len(contacts))
 
@@ -188,7 +181,7 @@ def decision_process(gate: Gate) -> Probe:
         text = get(snapshot)
         reasons = PASS if not is_placeholder(text) else failure(text)
         contacts = snapshot.contacts
-        if _has_role(contacts, role):
+        if has_role(contacts, role):
             return reasons
         return (*reasons, *absent(len(contacts)))
 

@@ -48,6 +48,15 @@ def contact_name(contact: KeyContact) -> str:
     return contact.name or contact.id
 
 
+def has_role(contacts: tuple[KeyContact, ...], role: Role) -> bool:
+    """Whether a contact with `role` is among `contacts`."""
+    # A plain loop, not any(...): no generator per call on this hot path.
+    for contact in contacts:  # noqa: SIM110
+        if contact.role is role:
+            return True
+    return False
+
+
 def not_set(attribute: str) -> Reasons:
     return (Reason("not_set", attribute=attribute),)
 

@@ -17,21 +17,13 @@ order is in. Pure: snapshot in, rank out.
 
 from __future__ import annotations
 
+from gates.probes import has_role
 from gates.snapshot import ApprovalStatus, BudgetStatus, DealSnapshot, Phase, Role
 
 RANKS: tuple[str, ...] = ("A", "B", "C", "D")
 
 _SELLING = frozenset({Phase.DISCOVERY, Phase.DEFINE, Phase.DECISION})
 _DRAFTED = frozenset({ApprovalStatus.DRAFTED, ApprovalStatus.IN_REVIEW})
-_DECISION_MAKER = Role.DECISION_MAKER
-
-
-def _has_decision_maker(snapshot: DealSnapshot) -> bool:
-    # A plain loop, not any(...): no generator per deal.
-    for contact in snapshot.contacts:  # noqa: SIM110
-        if contact.role is _DECISION_MAKER:
-            return True
-    return False
 
 
 def confidence_rank(snapshot: DealSnapshot, phase: Phase) -> str | None:
@@ -42,7 +34,7 @@ def confidence_rank(snapshot: DealSnapshot, phase: Phase) -> str | None:
     approval = snapshot.approval_status if "approval_status" in mapped else None
     if approval is ApprovalStatus.REJECTED:
         return "D"
-    has_d = "contacts" in mapped and _has_decision_maker(snapshot)
+    has_d = "contacts" in mapped and has_role(snapshot.contacts, Role.DECISION_MAKER)
     budget = "budget_status" in mapped and snapshot.budget_status is BudgetStatus.CONFIRMED
     if not (has_d and budget):
         return "D"

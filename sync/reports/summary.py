@@ -18,14 +18,25 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import TypeVar
 
 from gates.results import Outcome
 from gates.snapshot import SELLING_PHASES, Phase
 from sync.reports.model import AuditRow, ReportContext
 
 _RESULT_KEY = attrgetter("gate_id", "phase", "outcome")
+K = TypeVar("K")
 
 FLAGGED_CAP = 500
+
+
+def _cell(cells: dict[K, Forecast], key: K) -> Forecast:
+    """The forecast cell at `key`, made on first use (get, then create: `setdefault(key,
+    Forecast())` would build a Forecast every time)."""
+    cell = cells.get(key)
+    if cell is None:
+        cell = cells[key] = Forecast()
+    return cell
 
 
 def _currency_order(currency: str | None) -> tuple[bool, str]:
@@ -267,16 +278,8 @@ class AuditSummary:
                     snapshot.stage_probability,
                     evaluation.evidence_probability,
                 )
-                key = (evaluation.phase, snapshot.currency)
-                # get, then create: setdefault(key, Forecast()) builds a Forecast every time
-                cell = self.forecast.get(key)
-                if cell is None:
-                    cell = self.forecast[key] = Forecast()
-                cell.add(*args)
-                cell = owner.forecast.get(snapshot.currency)
-                if cell is None:
-                    cell = owner.forecast[snapshot.currency] = Forecast()
-                cell.add(*args)
+                _cell(self.forecast, (evaluation.phase, snapshot.currency)).add(*args)
+                _cell(owner.forecast, snapshot.currency).add(*args)
 
         if stage_ahead:
             self.flagged_total += 1
